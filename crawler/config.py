@@ -1,0 +1,370 @@
+"""The market config language: one YAML file per market, validated when loaded.
+
+A market is described by data, not code: where it lives (mirrors, access), how to fetch it
+(render mode, politeness, session), how to walk it (start URLs, category links, pagination)
+and where each listing and vendor field sits (CSS or XPath selectors, regex post-processing).
+`docs/market-config.md` documents every field; `config/markets/example.yaml.txt` is a
+commented example.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+MARKET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+class ConfigError(Exception):
+    """A market config that cannot be used; the message names the file, the field and what is
+    expected."""
+
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        lines = [f"{self.path}: invalid market config"]
+        lines += [f"  {where}: {what}" for where, what in problems]
+        super().__init__("\n".join(lines))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _selector_shorthand(value: Any) -> Any:
+    """`title: "h1::text"` is short for `title: {css: "h1::text"}`."""
+    if isinstance(value, str):
+        return {"css": value}
+    return value
+
+
+class FieldSpec(_Strict):
+    """Where one field's value sits, and how to clean it.
+
+    Exactly one of `css`, `xpath` or `url_regex` locates it. A selector ending in `::text` or
+    `::attr(...)` (CSS) or `/text()`/`/@attr` (XPath) yields strings; any other selector
+    yields elements, turned into readable text (block elements become line breaks).
+    `regex` then keeps its `value` group (or group 1, or the whole match).
+    """
+
+    css: str | None = None
+    xpath: str | None = None
+    url_regex: str | None = Field(
+        default=None, description="take the value from the page URL with this regex"
+    )
+    regex: str | None = None
+    many: bool = Field(default=False, description="keep every match as a list")
+    join: str | None = Field(default=None, description="join several matches into one string")
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _one_locator(self) -> FieldSpec:
+        given = [name for name in ("css", "xpath", "url_regex") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of css, xpath or url_regex")
+        return self
+
+    @field_validator("regex", "url_regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+
+Selector = Annotated[FieldSpec, BeforeValidator(_selector_shorthand)]
+
+LISTING_FIELDS = [
+    "id", "title", "description", "price", "price_alt", "currency", "vendor", "vendor_url",
+    "category", "ships_from", "ships_to", "images",
+]  # fmt: skip
+VENDOR_FIELDS = ["alias", "description", "pgp_key", "contacts"]
+
+
+class CardSpec(_Strict):
+    """Listing cards on a category page: one container per listing, fields relative to it."""
+
+    container: Selector
+    fields: dict[str, Selector] = Field(default_factory=dict)
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        return _check_field_names(value, LISTING_FIELDS)
+
+
+class ListingSpec(_Strict):
+    """How to find listings and read their fields."""
+
+    links: Selector = Field(description="links to listing pages, on category pages")
+    id_from_url: str = Field(
+        description="regex with a group named `id` that reads the listing id from its URL"
+    )
+    cards: CardSpec | None = None
+    fetch_pages: Literal["always", "missing", "never"] = Field(
+        default="always",
+        description="visit listing pages always, only when a card lacks a field, or never",
+    )
+    required: list[str] = Field(
+        default_factory=lambda: ["title"],
+        description="fields a listing must have; with fetch_pages=missing, a card without "
+        "one of them sends the crawler to the listing page",
+    )
+    fields: dict[str, Selector] = Field(default_factory=dict)
+
+    @field_validator("id_from_url")
+    @classmethod
+    def _has_id_group(cls, value: str) -> str:
+        try:
+            pattern = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        if "id" not in pattern.groupindex:
+            raise ValueError("needs a named group `(?P<id>...)`")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        return _check_field_names(value, LISTING_FIELDS)
+
+    @model_validator(mode="after")
+    def _cards_when_no_pages(self) -> ListingSpec:
+        if self.fetch_pages != "always" and self.cards is None:
+            raise ValueError(f"fetch_pages={self.fetch_pages} needs `cards` to read fields from")
+        return self
+
+
+class ExtraPageSpec(_Strict):
+    """A sub-page of a vendor profile (e.g. `pgp/`) whose fields complete the vendor."""
+
+    path: str = Field(description="relative to the vendor page URL, e.g. `pgp/`")
+    fields: dict[str, Selector] = Field(default_factory=dict)
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        return _check_field_names(value, VENDOR_FIELDS)
+
+
+class VendorSpec(_Strict):
+    """Vendor profile pages: how to reach them and what to read there."""
+
+    links: Selector | None = Field(
+        default=None, description="links to vendor pages, on listing pages or cards"
+    )
+    follow: bool = True
+    fields: dict[str, Selector] = Field(default_factory=dict)
+    extra_pages: list[ExtraPageSpec] = Field(default_factory=list)
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        return _check_field_names(value, VENDOR_FIELDS)
+
+
+class NavigationSpec(_Strict):
+    """How to walk the market from its start URLs."""
+
+    start_urls: list[str] = Field(min_length=1, description="paths or URLs to start from")
+    category_links: Selector | None = Field(
+        default=None, description="links to category pages, on start pages"
+    )
+    next_page: Selector | None = Field(default=None, description="the link to the next page")
+    category_name: Selector | None = Field(
+        default=None, description="the category's name on a category page, given to its cards"
+    )
+    max_pages_per_category: int = Field(default=10_000, ge=1)
+    watch_listings: list[str] = Field(
+        default_factory=list, description="listing pages to visit on every crawl"
+    )
+    watch_vendors: list[str] = Field(
+        default_factory=list, description="vendor pages to visit on every crawl"
+    )
+
+
+class AccessSpec(_Strict):
+    mode: Literal["direct", "proxy", "tor"] = "direct"
+    proxy: str | None = Field(
+        default=None, description="HTTP proxy URL; required for mode proxy and tor"
+    )
+
+    @model_validator(mode="after")
+    def _proxy_when_needed(self) -> AccessSpec:
+        if self.mode in ("proxy", "tor") and not self.proxy:
+            raise ValueError(f"access mode {self.mode} needs `proxy` (e.g. http://127.0.0.1:8118)")
+        return self
+
+
+class PolitenessSpec(_Strict):
+    download_delay: float = Field(default=1.0, ge=0)
+    concurrency: int = Field(default=2, ge=1, le=64)
+    autothrottle: bool = True
+    timeout: float = Field(default=60, gt=0, description="seconds per request")
+    max_page_bytes: int = Field(default=5_000_000, gt=0, description="larger pages are dropped")
+    max_pages: int = Field(default=0, ge=0, description="stop after this many pages; 0: no cap")
+    depth_limit: int = Field(default=50, ge=0)
+    retries: int = Field(default=3, ge=0)
+
+
+class DetectSpec(_Strict):
+    """How to recognise a page: any of the selectors matches, or the URL matches."""
+
+    css: str | None = None
+    xpath: str | None = None
+    url_regex: str | None = None
+    status: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> DetectSpec:
+        if not (self.css or self.xpath or self.url_regex or self.status):
+            raise ValueError("give at least one of css, xpath, url_regex or status")
+        return self
+
+
+class SessionSpec(_Strict):
+    required: bool = False
+    cookie_name: str | None = Field(
+        default=None, description="name of the session cookie supplied from the secrets file"
+    )
+    login_page: DetectSpec | None = Field(
+        default=None, description="how a login wall looks: the run ends needs_session"
+    )
+
+    @model_validator(mode="after")
+    def _cookie_when_required(self) -> SessionSpec:
+        if self.required and not self.cookie_name:
+            raise ValueError("a required session needs `cookie_name`")
+        return self
+
+
+class InterstitialSpec(_Strict):
+    detect: DetectSpec
+    retries: int = Field(default=4, ge=0, description="retries of one URL before giving up")
+    backoff: float = Field(default=1.0, ge=0, description="seconds, doubled on each retry")
+
+
+class MarketConfig(_Strict):
+    id: str
+    name: str
+    kind: Literal["darknet", "clearnet"]
+    enabled: bool = Field(default=True, description="false: skipped by `vigil crawl --all`")
+    mirrors: list[str] = Field(min_length=1)
+    access: AccessSpec = AccessSpec()
+    render: Literal["static", "browser"] = "static"
+    politeness: PolitenessSpec = PolitenessSpec()
+    session: SessionSpec = SessionSpec()
+    interstitial: InterstitialSpec | None = None
+    platform: str | None = Field(default=None, description="DSA provider, for clear-web sites")
+    language: str | None = None
+    navigation: NavigationSpec
+    listings: ListingSpec
+    vendors: VendorSpec | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not MARKET_ID.match(value):
+            raise ValueError("lower-case letters, digits, '-' or '_', starting with a letter/digit")
+        return value
+
+    @field_validator("mirrors")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return [url.rstrip("/") for url in value]
+
+    @property
+    def needs_anonymity(self) -> bool:
+        """Onion mirrors and Tor markets must never be fetched without the proxy."""
+        onion = any((urlsplit(u).hostname or "").endswith(".onion") for u in self.mirrors)
+        return onion or self.access.mode == "tor"
+
+
+def _check_field_names(value: dict[str, FieldSpec], known: list[str]) -> dict[str, FieldSpec]:
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown field(s) {', '.join(unknown)}; expected any of: {', '.join(known)}"
+        )
+    return value
+
+
+def _describe(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    problems = []
+    for error in errors:
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling; see docs/market-config.md)"
+        problems.append((where, message))
+    return problems
+
+
+def parse_market(data: Any, source: Path | str) -> MarketConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(source, [("(top level)", "expected a mapping of settings")])
+    try:
+        return MarketConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(source, _describe(exc.errors())) from None
+
+
+def load_market_file(path: Path) -> MarketConfig:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        raise ConfigError(
+            path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        ) from None
+    except OSError as exc:
+        raise ConfigError(path, [("(file)", f"cannot read: {exc.strerror}")]) from None
+    config = parse_market(data, path)
+    if config.id != path.stem:
+        raise ConfigError(path, [("id", f"must match the file name ({path.stem!r})")])
+    return config
+
+
+def market_files(markets_dir: Path) -> list[Path]:
+    return sorted(markets_dir.glob("*.yaml"))
+
+
+def load_markets(markets_dir: Path) -> dict[str, MarketConfig]:
+    """Every market config in a folder; the first invalid file raises ConfigError."""
+    return {path.stem: load_market_file(path) for path in market_files(markets_dir)}
+
+
+def load_market(markets_dir: Path, market_id: str) -> MarketConfig:
+    path = markets_dir / f"{market_id}.yaml"
+    if not path.exists():
+        known = ", ".join(p.stem for p in market_files(markets_dir)) or "none"
+        raise ConfigError(path, [("(file)", f"no such market; configured markets: {known}")])
+    return load_market_file(path)
+
+
+def with_mirrors(config: MarketConfig, mirrors: list[str]) -> MarketConfig:
+    """The same market at other addresses (a new mirror, or a test server)."""
+    data = config.model_dump()
+    data["mirrors"] = mirrors
+    return parse_market(data, f"<{config.id} with mirrors {mirrors}>")

@@ -1,0 +1,50 @@
+"""What the spider hands to the pipelines: raw field values plus the pages they came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PageCapture:
+    """A fetched page as evidence: raw bytes exactly as received, with URL, time and status."""
+
+    url: str
+    status: int
+    fetched_at: datetime
+    body: bytes
+    content_type: str = ""
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass
+class ListingItem:
+    market: str
+    listing_id: str
+    url: str
+    fields: dict[str, Any]
+    pages: list[PageCapture] = field(default_factory=list)
+    # filled by the pipelines, in flow order
+    evidence: list[str] = field(default_factory=list)
+    normalized: dict[str, Any] = field(default_factory=dict)
+    extraction: dict[str, Any] = field(default_factory=dict)
+    change: str = ""
+
+
+@dataclass
+class VendorItem:
+    market: str
+    alias: str
+    url: str
+    fields: dict[str, Any]
+    pages: list[PageCapture] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    normalized: dict[str, Any] = field(default_factory=dict)
+    extraction: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,305 @@
+"""The one generic spider: walks any market its YAML config describes.
+
+    scrapy crawl market -a market=nightowl [-a mirror=http://127.0.0.1:8731]
+
+Start pages and category pages are read for listing cards and links; listing pages are
+visited according to `listings.fetch_pages`; vendor pages once each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.http import Response
+
+from crawler.clock import Clock
+from crawler.config import MarketConfig, load_market, with_mirrors
+from crawler.fields import read_field, read_fields, select
+from crawler.items import ListingItem, PageCapture, VendorItem
+
+
+class MarketSpider(scrapy.Spider):
+    name = "market"
+
+    def __init__(self, market: str = "", mirror: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not market:
+            raise ValueError("give the market to crawl: -a market=ID")
+        self.market_id = market
+        self.mirror_override = [m for m in mirror.split(",") if m] if mirror else []
+        self.config: MarketConfig = cast(MarketConfig, None)
+        self.clock = Clock()
+        self._id_pattern: re.Pattern[str] = re.compile(".")
+        self._seen_listings: set[str] = set()
+        self._watch_scheduled = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MarketSpider:
+        spider = cast(MarketSpider, super().from_crawler(crawler, *args, **kwargs))
+        settings = crawler.settings
+        config = load_market(Path(settings["VIGIL_CONFIG_DIR"]) / "markets", spider.market_id)
+        if spider.mirror_override:
+            config = with_mirrors(config, spider.mirror_override)
+        spider.config = config
+        spider.clock = Clock.from_settings(settings)
+        spider._id_pattern = re.compile(config.listings.id_from_url)
+        spider.allowed_domains = sorted({urlsplit(m).hostname or "" for m in config.mirrors})
+        _apply_politeness(crawler, config)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
+    @property
+    def base_url(self) -> str:
+        return self.config.mirrors[0]
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.config.render == "browser":
+            # Browser rendering is a later capability; never read a JS market's API directly.
+            raise CloseSpider("waiting_for_browser")
+        for path in self.config.navigation.start_urls:
+            yield scrapy.Request(self._absolute(path), callback=self.parse_start)
+
+    def _watched(self) -> list[scrapy.Request]:
+        """Watched pages the walk did not reach, visited once it is done (so that a
+        listing reached through its card keeps the card's fields)."""
+        nav = self.config.navigation
+        requests = []
+        for path in nav.watch_listings:
+            url = self._absolute(path)
+            listing_id = self._listing_id(url)
+            if listing_id is None:
+                self.logger.error(
+                    "watched listing %s: its URL has no id (listings.id_from_url)", url
+                )
+            elif listing_id not in self._seen_listings:
+                requests.append(
+                    scrapy.Request(
+                        url,
+                        callback=self.parse_listing,
+                        cb_kwargs={"listing_id": listing_id, "card": {}, "card_page": None},
+                    )
+                )
+        if self.config.vendors is not None:
+            requests += [
+                scrapy.Request(self._absolute(path), callback=self.parse_vendor)
+                for path in nav.watch_vendors
+            ]
+        return requests
+
+    def _on_idle(self) -> None:
+        if self._watch_scheduled:
+            return
+        self._watch_scheduled = True
+        requests = self._watched()
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    # --- callbacks ----------------------------------------------------------------------
+    def parse_start(self, response: Response) -> Iterator[Any]:
+        nav = self.config.navigation
+        if nav.category_links is not None:
+            for href in _as_list(read_field(nav.category_links, response.selector, response.url)):
+                yield response.follow(
+                    href, callback=self.parse_category, cb_kwargs={"page_number": 1}
+                )
+        yield from self.parse_category(response, page_number=1)
+
+    def parse_category(self, response: Response, page_number: int) -> Iterator[Any]:
+        self.crawler.stats.inc_value("vigil/pages/category")
+        capture = self._capture(response)
+        spec = self.config.listings
+        nav = self.config.navigation
+        category = None
+        if nav.category_name is not None:
+            category = read_field(nav.category_name, response.selector, response.url)
+        if spec.cards is not None:
+            for card in select(response.selector, spec.cards.container):
+                yield from self._from_card(response, card, capture, category)
+        else:
+            for href in _as_list(read_field(spec.links, response.selector, response.url)):
+                url = response.urljoin(href)
+                listing_id = self._listing_id(url)
+                if listing_id:
+                    yield scrapy.Request(
+                        url,
+                        callback=self.parse_listing,
+                        cb_kwargs={"listing_id": listing_id, "card": {}, "card_page": None},
+                    )
+        if nav.next_page is not None and page_number < nav.max_pages_per_category:
+            href = read_field(nav.next_page, response.selector, response.url)
+            if isinstance(href, str):
+                yield response.follow(
+                    href, callback=self.parse_category, cb_kwargs={"page_number": page_number + 1}
+                )
+
+    def _from_card(
+        self, response: Response, card: Selector, capture: PageCapture, category: object
+    ) -> Iterator[Any]:
+        spec = self.config.listings
+        href = read_field(spec.links, card, response.url)
+        if not isinstance(href, str):
+            self.crawler.stats.inc_value("vigil/cards/without_link")
+            return
+        url = response.urljoin(href)
+        listing_id = self._listing_id(url)
+        if not listing_id:
+            self.crawler.stats.inc_value("vigil/cards/without_id")
+            return
+        assert spec.cards is not None
+        fields = read_fields(spec.cards.fields, card, response.url)
+        if isinstance(category, str) and "category" not in fields:
+            fields["category"] = category
+        if "vendor_url" in fields:
+            fields["vendor_url"] = response.urljoin(str(fields["vendor_url"]))
+        missing = [name for name in spec.required if name not in fields]
+        visit = spec.fetch_pages == "always" or (spec.fetch_pages == "missing" and missing)
+        if visit:
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                cb_kwargs={"listing_id": listing_id, "card": fields, "card_page": capture},
+            )
+        else:
+            yield from self._emit_listing(listing_id, url, fields, [capture])
+
+    def parse_listing(
+        self,
+        response: Response,
+        listing_id: str,
+        card: dict[str, Any],
+        card_page: PageCapture | None,
+    ) -> Iterator[Any]:
+        self.crawler.stats.inc_value("vigil/pages/listing")
+        if response.status == 404:
+            # Gone since its card was read: keep what the card says, or nothing.
+            self.crawler.stats.inc_value("vigil/listings/page_missing")
+            if card and card_page is not None:
+                yield from self._emit_listing(listing_id, response.url, card, [card_page])
+            return
+        capture = self._capture(response)
+        page_fields = read_fields(self.config.listings.fields, response.selector, response.url)
+        if "vendor_url" in page_fields:
+            page_fields["vendor_url"] = response.urljoin(str(page_fields["vendor_url"]))
+        fields = {**page_fields, **card}  # card values first, the page fills in the rest
+        pages = [p for p in (card_page, capture) if p is not None]
+        yield from self._emit_listing(listing_id, response.url, fields, pages)
+
+    def _emit_listing(
+        self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
+    ) -> Iterator[Any]:
+        if "id" in fields and isinstance(fields["id"], str):
+            listing_id = fields["id"]
+        if listing_id in self._seen_listings:  # the same listing on two category pages
+            self.crawler.stats.inc_value("vigil/listings/duplicate")
+            return
+        self._seen_listings.add(listing_id)
+        yield ListingItem(
+            market=self.market_id, listing_id=listing_id, url=url, fields=fields, pages=pages
+        )
+        vendors = self.config.vendors
+        vendor_url = fields.get("vendor_url")
+        if vendors is not None and vendors.follow and isinstance(vendor_url, str):
+            yield scrapy.Request(vendor_url, callback=self.parse_vendor)
+
+    def parse_vendor(
+        self,
+        response: Response,
+        fields: dict[str, Any] | None = None,
+        pages: list[PageCapture] | None = None,
+        step: int = 0,
+    ) -> Iterator[Any]:
+        """A vendor profile, then its extra pages (e.g. the PGP key) one after the other."""
+        self.crawler.stats.inc_value("vigil/pages/vendor")
+        spec = self.config.vendors
+        assert spec is not None
+        fields = dict(fields or {})
+        pages = list(pages or [])
+        if response.status == 404:
+            self.crawler.stats.inc_value("vigil/vendors/page_missing")
+            if step == 0:
+                return
+        else:
+            pages.append(self._capture(response))
+            page_specs = spec.fields if step == 0 else spec.extra_pages[step - 1].fields
+            found = read_fields(page_specs, response.selector, response.url)
+            fields.update({k: v for k, v in found.items() if k not in fields})
+        if step == 0:
+            fields["_url"] = response.url
+        if step < len(spec.extra_pages):
+            extra = spec.extra_pages[step]
+            yield scrapy.Request(
+                urljoin(fields["_url"], extra.path),
+                callback=self.parse_vendor,
+                cb_kwargs={"fields": fields, "pages": pages, "step": step + 1},
+            )
+            return
+        url = fields.pop("_url")
+        alias = fields.get("alias")
+        if not isinstance(alias, str):
+            self.crawler.stats.inc_value("vigil/vendors/without_alias")
+            self.logger.warning("vendor page without an alias: %s", url)
+            return
+        yield VendorItem(
+            market=self.market_id, alias=alias.strip(), url=url, fields=fields, pages=pages
+        )
+
+    # --- helpers -------------------------------------------------------------------------
+    def _absolute(self, path: str) -> str:
+        return urljoin(self.base_url + "/", path)
+
+    def _listing_id(self, url: str) -> str | None:
+        match = self._id_pattern.search(url)
+        return match.group("id") if match else None
+
+    def _capture(self, response: Response) -> PageCapture:
+        """One capture per response, shared by every listing read from it."""
+        cached = response.meta.get("vigil_capture")
+        if cached is None:
+            cached = PageCapture(
+                url=response.url,
+                status=response.status,
+                fetched_at=response.meta.get("vigil_fetched_at") or self.clock.now(),
+                body=response.body,
+                content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+            )
+            response.meta["vigil_capture"] = cached
+        return cached
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
+
+
+def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:
+    """The market's politeness and bounds become this crawl's Scrapy settings."""
+    p = config.politeness
+    values: dict[str, Any] = {
+        "DOWNLOAD_DELAY": p.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": p.concurrency,
+        "CONCURRENT_REQUESTS": max(p.concurrency, 1),
+        "AUTOTHROTTLE_ENABLED": p.autothrottle,
+        "DOWNLOAD_TIMEOUT": p.timeout,
+        "DOWNLOAD_MAXSIZE": p.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": min(p.max_page_bytes, 1_000_000),
+        "DEPTH_LIMIT": p.depth_limit,
+        "RETRY_TIMES": p.retries,
+        "CLOSESPIDER_PAGECOUNT": p.max_pages,
+    }
+    if crawler.settings.getbool("VIGIL_NO_POLITENESS"):  # benchmarks on loopback only
+        values.update(DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False)
+    for name, value in values.items():
+        crawler.settings.set(name, value, priority="spider")

@@ -1,0 +1,154 @@
+"""Named schema migrations for the SQLite index, each applied once, in a transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            market TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            stats TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX crawl_runs_market ON crawl_runs(market, id);
+
+        CREATE TABLE listings (
+            rowid INTEGER PRIMARY KEY,
+            market TEXT NOT NULL,
+            listing_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            vendor TEXT NOT NULL DEFAULT '',
+            vendor_url TEXT NOT NULL DEFAULT '',
+            price_amount TEXT,
+            price_currency TEXT,
+            price_eur REAL,
+            ships_from TEXT NOT NULL DEFAULT '[]',
+            ships_to TEXT NOT NULL DEFAULT '[]',
+            ships_from_raw TEXT NOT NULL DEFAULT '',
+            ships_to_raw TEXT NOT NULL DEFAULT '',
+            images TEXT NOT NULL DEFAULT '[]',
+            extraction TEXT NOT NULL DEFAULT '{}',
+            evidence TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            status TEXT NOT NULL,
+            removed_at TEXT,
+            last_run_id INTEGER NOT NULL,
+            UNIQUE (market, listing_id)
+        );
+        CREATE INDEX listings_vendor ON listings(vendor);
+        CREATE INDEX listings_last_seen ON listings(last_seen);
+        CREATE INDEX listings_market_status ON listings(market, status, last_run_id);
+
+        -- One row per (listing, substance): what the substance and class filters use.
+        CREATE TABLE listing_substances (
+            listing_rowid INTEGER NOT NULL REFERENCES listings(rowid) ON DELETE CASCADE,
+            name TEXT NOT NULL COLLATE NOCASE,
+            class TEXT NOT NULL,
+            PRIMARY KEY (listing_rowid, name)
+        );
+        CREATE INDEX listing_substances_name ON listing_substances(name);
+        CREATE INDEX listing_substances_class ON listing_substances(class);
+
+        -- Ships-from/to countries, one row each, for the country filters.
+        CREATE TABLE listing_countries (
+            listing_rowid INTEGER NOT NULL REFERENCES listings(rowid) ON DELETE CASCADE,
+            direction TEXT NOT NULL,
+            country TEXT NOT NULL,
+            PRIMARY KEY (listing_rowid, direction, country)
+        );
+        CREATE INDEX listing_countries_country ON listing_countries(direction, country);
+
+        CREATE VIRTUAL TABLE listings_fts USING fts5(
+            title, description, substances,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        CREATE TABLE observations (
+            id INTEGER PRIMARY KEY,
+            market TEXT NOT NULL,
+            listing_id TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            observed_at TEXT NOT NULL,
+            price_amount TEXT,
+            price_currency TEXT,
+            price_eur REAL,
+            available INTEGER NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            change TEXT NOT NULL
+        );
+        CREATE INDEX observations_listing ON observations(market, listing_id, observed_at);
+
+        CREATE TABLE vendors (
+            market TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            url TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            pgp_fingerprints TEXT NOT NULL DEFAULT '[]',
+            pgp_key TEXT NOT NULL DEFAULT '',
+            contacts TEXT NOT NULL DEFAULT '[]',
+            crypto_addresses TEXT NOT NULL DEFAULT '[]',
+            mentions TEXT NOT NULL DEFAULT '[]',
+            evidence TEXT NOT NULL DEFAULT '[]',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (market, alias)
+        );
+
+        CREATE TABLE evidence (
+            sha256 TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            content_type TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
+]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations this database lacks; returns their names."""
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    applied = []
+    for name, script in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO _migrations VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", (name,)
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script on statement ends (`executescript` would commit on its own)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]

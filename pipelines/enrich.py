@@ -1,0 +1,45 @@
+"""Enrich: the extractor (`nlp.extract`) on every listing and vendor, and prices in EUR at
+the rate of the observation date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import ListingItem
+from nlp import extract
+from nlp.money import to_eur
+from pipelines.context import CrawlContext
+
+
+class EnrichPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EnrichPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        today = CrawlContext.of(self.crawler).clock.now().date()
+        fields = item.normalized
+        if isinstance(item, ListingItem):
+            record = {
+                "id": item.listing_id,
+                "title": fields.get("title", ""),
+                "description": fields.get("description", ""),
+                "ships_from": fields.get("ships_from", ""),
+                "ships_to": fields.get("ships_to", ""),
+                "price": fields.get("price", ""),
+            }
+            amount, currency = fields.get("price_amount"), fields.get("price_currency")
+            if amount is not None and currency:
+                fields["price_eur"] = to_eur(amount, currency, today)
+        else:
+            text = "\n".join(
+                str(fields.get(name, "")) for name in ("description", "contacts", "pgp_key")
+            )
+            record = {"id": item.alias, "title": "", "description": text}
+        item.extraction = extract(record, on=today)
+        return item

@@ -1,0 +1,56 @@
+"""Item validation at the pipeline boundary: a broken item is dropped with a counted reason."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import ListingItem, VendorItem
+
+logger = logging.getLogger(__name__)
+
+MAX_FIELD_CHARS = 100_000  # a hostile page cannot make a field unbounded
+
+
+class ValidatePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ListingItem):
+            problem = _listing_problem(item)
+        elif isinstance(item, VendorItem):
+            problem = None if item.alias else "vendor without alias"
+        else:
+            problem = f"unknown item type {type(item).__name__}"
+        if problem:
+            stats = self.crawler.stats
+            assert stats is not None
+            stats.inc_value("vigil/dropped")
+            stats.inc_value(f"vigil/dropped/{problem}")
+            raise DropItem(problem)
+        for name, value in list(item.fields.items()):
+            if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+                item.fields[name] = value[:MAX_FIELD_CHARS]
+                logger.warning(
+                    "%s: field %s truncated to %d characters", item.url, name, MAX_FIELD_CHARS
+                )
+        return item
+
+
+def _listing_problem(item: ListingItem) -> str | None:
+    if not item.listing_id:
+        return "listing without id"
+    title = item.fields.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return "listing without title"
+    if not item.pages:
+        return "listing without evidence"
+    return None

@@ -1,0 +1,154 @@
+"""Versioning: listing state plus an observation time series, written through the `Store`.
+
+A listing seen unchanged moves `last_seen` and adds no row; a new, changed or reappeared
+listing adds one observation. Removal is decided at the end of a complete run
+(`pipelines.runs`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import ListingItem, VendorItem
+from index.records import Listing, Observation, Price, Vendor
+from pipelines.context import CrawlContext
+
+# The fields whose change is a change of the listing (evidence pages are not: a category
+# page changes whenever any of its cards does).
+CONTENT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "vendor",
+    "price_amount",
+    "price_currency",
+    "ships_from",
+    "ships_to",
+)
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    payload = {name: str(fields.get(name, "")) for name in CONTENT_FIELDS}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def build_listing(item: ListingItem, seen_at: datetime) -> Listing:
+    f = item.normalized
+    price = None
+    if f.get("price_amount") is not None and f.get("price_currency"):
+        eur = f.get("price_eur")
+        price = Price(
+            Decimal(f["price_amount"]), f["price_currency"], None if eur is None else Decimal(eur)
+        )
+    images = f.get("images", [])
+    return Listing(
+        market=item.market,
+        listing_id=item.listing_id,
+        url=item.url,
+        title=f.get("title", ""),
+        description=f.get("description", ""),
+        category=f.get("category", ""),
+        vendor=f.get("vendor", ""),
+        vendor_url=f.get("vendor_url", ""),
+        price=price,
+        ships_from=list(f.get("ships_from_codes", [])),
+        ships_to=list(f.get("ships_to_codes", [])),
+        ships_from_raw=f.get("ships_from", ""),
+        ships_to_raw=f.get("ships_to", ""),
+        images=[images] if isinstance(images, str) else list(images),
+        extraction=item.extraction,
+        evidence=list(item.evidence),
+        content_hash=content_hash(f),
+        first_seen=seen_at,
+        last_seen=seen_at,
+    )
+
+
+class VersioningPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> VersioningPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        context = CrawlContext.of(self.crawler)
+        now = context.clock.now()
+        if isinstance(item, VendorItem):
+            context.store.write_vendor(
+                build_vendor(item, now, context.store.get_vendor(item.market, item.alias))
+            )
+            self._count("vigil/vendors/written")
+            return item
+        run_id = context.run.id
+        assert run_id is not None
+        listing = build_listing(item, now)
+        previous = context.store.get_listing(item.market, item.listing_id)
+        if previous is None:
+            change = "new"
+        elif previous.status == "removed":
+            change = "reappeared"
+        elif previous.content_hash != listing.content_hash:
+            change = "changed"
+        else:
+            change = "unchanged"
+        item.change = change
+        self._count(f"vigil/listings/{change}")
+        if change == "unchanged":
+            context.store.touch_listing(item.market, item.listing_id, now, run_id)
+            return item
+        if previous is not None:
+            listing.first_seen = previous.first_seen
+        observation = Observation(
+            market=item.market,
+            listing_id=item.listing_id,
+            run_id=run_id,
+            observed_at=now,
+            price=listing.price,
+            available=True,
+            evidence=tuple(listing.evidence),
+            change=change,
+        )
+        if previous is not None and _amount(previous.price) != _amount(listing.price):
+            self._count("vigil/listings/price_changed")
+        context.store.write_listing(listing, observation, run_id)
+        return item
+
+    def _count(self, name: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(name)
+
+
+def build_vendor(item: VendorItem, now: datetime, previous: Vendor | None) -> Vendor:
+    f = item.normalized
+    extraction = item.extraction
+    contacts = f.get("contacts", [])
+    return Vendor(
+        market=item.market,
+        alias=item.alias,
+        url=item.url,
+        description=f.get("description", ""),
+        pgp_fingerprints=list(extraction.get("pgp_fingerprints", [])),
+        pgp_key=f.get("pgp_key", ""),
+        contacts=list(extraction.get("contacts", []))
+        or [
+            {"kind": "text", "value": c}
+            for c in ([contacts] if isinstance(contacts, str) else contacts)
+        ],
+        crypto_addresses=list(extraction.get("crypto_addresses", [])),
+        mentions=[str(m) for m in extraction.get("market_mentions", [])],
+        evidence=list(item.evidence),
+        first_seen=previous.first_seen if previous else now,
+        last_seen=now,
+    )
+
+
+def _amount(price: Price | None) -> tuple[Decimal, str] | None:
+    return None if price is None else (price.amount, price.currency)

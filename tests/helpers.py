@@ -1,0 +1,40 @@
+"""Test helpers: real-data location, the marker rule (nothing skips in CI), the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def realdata_dir() -> Path:
+    return Path(os.environ.get("VIGIL_REALDATA", ROOT.parent / "shared" / "real-data"))
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip outside CI with a message saying what to install; fail in CI."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI (CI=true): nothing may skip")
+    pytest.skip(f"{what} not available")
+
+
+def run_vigil(*args: str, env: dict[str, str] | None = None, timeout: float = 600):
+    """Run the `vigil` command in a fresh process (Scrapy's reactor runs once per process)."""
+    import subprocess
+    import sys
+
+    full_env = {**os.environ, "VIGIL_PROGRESS_INTERVAL": "0", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "vigil", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=ROOT,
+    )

@@ -195,6 +195,10 @@ class MarketSpider(scrapy.Spider):
         fields = {**page_fields, **card}  # card values first, the page fills in the rest
         pages = [p for p in (card_page, capture) if p is not None]
         yield from self._emit_listing(listing_id, response.url, fields, pages)
+        vendors = self.config.vendors
+        if vendors is not None and vendors.follow and vendors.links is not None:
+            for href in _as_list(read_field(vendors.links, response.selector, response.url)):
+                yield response.follow(href, callback=self.parse_vendor)
 
     def _emit_listing(
         self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]

@@ -359,11 +359,11 @@ class SqliteStore:
     # --- search -------------------------------------------------------------------------
     def search(self, query: ListingQuery) -> SearchResult:
         where, params, ctes, rank = _where(query)
-        base = f"{ctes} FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
-        total = self.conn.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+        base = f"FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
+        total = self.conn.execute(f"{ctes} SELECT count(*) {base}", params).fetchone()[0]
         order = _ORDER[query.sort] if query.sort != "relevance" else rank["order"]
         rows = self.conn.execute(
-            f"SELECT l.*, {rank['score']} AS score {base} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"{ctes} SELECT l.*, {rank['score']} AS score {base} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, query.limit, query.offset],
         ).fetchall()
         return SearchResult(total=total, hits=[_hit(row) for row in rows])
@@ -414,7 +414,7 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
         params.extend(q.classes)
     for column, values in (("l.market", q.markets), ("l.vendor", q.vendors)):
         if values:
-            where.append(f"{column} IN ({_marks(values)}) COLLATE NOCASE")
+            where.append(f"{column} COLLATE NOCASE IN ({_marks(values)})")
             params.extend(values)
     for direction, values in (("from", q.ships_from), ("to", q.ships_to)):
         if values:

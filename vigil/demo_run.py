@@ -1,0 +1,69 @@
+"""`vigil demo run`: serve the sample markets, log in, crawl them all, summarise.
+
+The simulator's day maps to a calendar date, which becomes the crawl's clock, so that
+day 1 then day 2 read like two days of monitoring.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime, time
+from http.cookiejar import CookieJar
+
+from crawler.config import load_market
+from crawler.secrets import env_name
+from vigil.crawling import CrawlOutcome, crawl_markets, crawl_settings, waiting_reason
+from vigil.settings import Paths
+
+
+def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) -> str:
+    """Log in to the sample dark market the way an operator would, and return the cookie."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = urllib.parse.urlencode({"username": credentials[0], "password": credentials[1]})
+    opener.open(f"{base_url}/login", data=form.encode(), timeout=10).read()
+    for cookie in jar:
+        if cookie.name == cookie_name and cookie.value:
+            return cookie.value
+    raise RuntimeError(f"the sample market at {base_url} issued no {cookie_name} cookie")
+
+
+def run_demo(
+    paths: Paths,
+    *,
+    seed: int,
+    listings: int,
+    day: int,
+    interstitial_rate: float,
+    log_level: str = "WARNING",
+    progress: float = 5.0,
+) -> tuple[list[CrawlOutcome], dict[str, str]]:
+    """Serve the sample markets, crawl every one this build can, return the outcomes."""
+    from demo.server import start
+
+    from demo import DEMO_CREDENTIALS, MARKETS, World, day_date
+
+    world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
+    handle = start(world, host="127.0.0.1")
+    try:
+        configs = [load_market(paths.markets_dir, market) for market in MARKETS]
+        waiting = [CrawlOutcome(c.id, reason) for c in configs if (reason := waiting_reason(c))]
+        runnable = [c for c in configs if not waiting_reason(c)]
+        for config in runnable:
+            if config.session.cookie_name:
+                cookie = demo_login(handle.urls[config.id], DEMO_CREDENTIALS,
+                                    config.session.cookie_name)
+                os.environ[env_name(config.id)] = cookie
+        clock = datetime.combine(day_date(day), time(12, 0), tzinfo=UTC).isoformat()
+        settings = crawl_settings(
+            data_dir=paths.data_dir,
+            config_dir=paths.config_dir,
+            overrides={"LOG_LEVEL": log_level, "VIGIL_PROGRESS_INTERVAL": progress,
+                       "VIGIL_CLOCK": clock},
+        )
+        outcomes = crawl_markets(runnable, settings, {c.id: [handle.urls[c.id]] for c in runnable})
+    finally:
+        handle.stop()
+    return outcomes + waiting, dict(handle.urls)

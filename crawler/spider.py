@@ -117,6 +117,10 @@ class MarketSpider(scrapy.Spider):
         yield from self.parse_category(response, page_number=1)
 
     def parse_category(self, response: Response, page_number: int) -> Iterator[Any]:
+        if response.status != 200:
+            self.crawler.stats.inc_value("vigil/pages/category_missing")
+            self.logger.error("category page %s answered %s", response.url, response.status)
+            return
         self.crawler.stats.inc_value("vigil/pages/category")
         capture = self._capture(response)
         spec = self.config.listings

@@ -22,8 +22,10 @@ ERROR_STATS = (
     "httperror/response_ignored_count",
     "vigil/anonymity/refused",
     "vigil/dropped",
-    "downloader/response_status_count/500",
+    "vigil/pages/category_missing",
 )
+LISTING_STATS = ("vigil/listings/new", "vigil/listings/changed", "vigil/listings/unchanged",
+                 "vigil/listings/reappeared")
 
 
 def run_status(reason: str, stats: dict[str, Any]) -> str:
@@ -32,6 +34,10 @@ def run_status(reason: str, stats: dict[str, Any]) -> str:
     if reason in ("waiting_for_browser", "start_error"):
         return "failed"
     if not stats.get("vigil/pages/category"):
+        return "failed"
+    if not any(stats.get(name) for name in LISTING_STATS):
+        # pages answered but no listing was read: the layout changed or the selectors broke;
+        # never let such a run mark every listing removed
         return "failed"
     if reason != "finished":
         return "partial"

@@ -56,3 +56,29 @@ def hansa_resolver(folder: Path) -> Callable[[str], Path | None]:
         return None
 
     return resolve
+
+
+@contextmanager
+def serve_pages(pages: dict[str, tuple[int, str]]) -> Iterator[str]:
+    """Serve `pages[path] = (status, html)`; the dict may change between requests."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, html = pages.get(self.path, (404, "<html>not found</html>"))
+            body = html.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

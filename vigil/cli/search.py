@@ -143,7 +143,7 @@ def _safe(value: str, width: int = 0) -> Text:
 
 
 def _table(hits: list[ListingHit], total: int, page: int, limit: int) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(show_lines=False, header_style="bold")
     for column in (
         "market",

@@ -1,0 +1,129 @@
+"""Listing state and history across crawls of a small market whose pages the test controls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import run_vigil
+from servers import serve_pages
+
+from index.sqlite import SqliteStore
+
+CONFIG = {
+    "id": "toy",
+    "name": "Toy market",
+    "kind": "clearnet",
+    "mirrors": ["http://127.0.0.1:9"],
+    "politeness": {"download_delay": 0, "autothrottle": False, "retries": 0},
+    "navigation": {"start_urls": ["/"], "next_page": "a.next::attr(href)"},
+    "listings": {
+        "links": "a.t::attr(href)",
+        "id_from_url": r"/item/(?P<id>\w+)",
+        "cards": {"container": "li", "fields": {"title": "a.t::text", "price": "span.p::text"}},
+        "fields": {"description": "div.d"},
+    },
+}
+
+
+def category(items: dict[str, tuple[str, str]], next_page: str | None = None) -> tuple[int, str]:
+    cards = "".join(
+        f'<li><a class="t" href="/item/{i}">{title}</a> <span class="p">{price}</span></li>'
+        for i, (title, price) in items.items()
+    )
+    nxt = f'<a class="next" href="{next_page}">next</a>' if next_page else ""
+    return 200, f"<html><ul>{cards}</ul>{nxt}</html>"
+
+
+def item_page(text: str) -> tuple[int, str]:
+    return 200, f"<html><div class='d'>{text}</div></html>"
+
+
+@pytest.fixture
+def market(tmp_path: Path):
+    folder = tmp_path / "config" / "markets"
+    folder.mkdir(parents=True)
+    (folder / "toy.yaml").write_text(yaml.safe_dump(CONFIG))
+    pages: dict[str, tuple[int, str]] = {}
+    with serve_pages(pages) as url:
+
+        def crawl(day: int) -> int:
+            result = run_vigil(
+                "crawl", "toy", "--mirror", f"toy={url}", "--config-dir", str(folder.parent),
+                "--data-dir", str(tmp_path / "data"), env={"VIGIL_CLOCK": f"2026-01-0{day}T12:00:00"},
+            )
+            return result.returncode
+
+        yield pages, crawl, tmp_path / "data" / "vigil.sqlite3"
+
+
+def day_one(pages):
+    pages["/"] = category({"a": ("Ketamine 5g", "50 EUR"), "b": ("3-MMC 10g", "€40")}, "/p2")
+    pages["/p2"] = category({"c": ("MDMA 100x", "$120")})
+    for name in "abc":
+        pages[f"/item/{name}"] = item_page(f"listing {name}")
+
+
+def test_recrawl_unchanged_adds_no_rows_and_moves_last_seen(market):
+    pages, crawl, index = market
+    day_one(pages)
+    assert crawl(1) == 0
+    assert crawl(2) == 0
+    store = SqliteStore(index)
+    assert store.count_listings("toy") == 3
+    assert store.count_observations("toy") == 3  # one "new" each, nothing for the re-crawl
+    listing = store.get_listing("toy", "a")
+    assert listing.first_seen.day == 1 and listing.last_seen.day == 2
+    assert [r.status for r in store.runs("toy")] == ["ok", "ok"]
+
+
+def test_price_change_appearance_and_removal(market):
+    pages, crawl, index = market
+    day_one(pages)
+    assert crawl(1) == 0
+    pages["/"] = category({"a": ("Ketamine 5g", "45 EUR"), "d": ("Speed 10g", "€30")}, "/p2")
+    pages["/item/d"] = item_page("new")
+    assert crawl(2) == 0
+    store = SqliteStore(index)
+    assert [o.change for o in store.observations("toy", "a")] == ["new", "changed"]
+    assert [str(o.price.amount) for o in store.observations("toy", "a")] == ["50", "45"]
+    assert [o.change for o in store.observations("toy", "b")] == ["new", "removed"]
+    removed = store.get_listing("toy", "b")
+    assert removed.status == "removed" and removed.last_seen.day == 1 and removed.removed_at.day == 2
+    assert store.get_listing("toy", "c").status == "active"
+    assert [o.change for o in store.observations("toy", "d")] == ["new"]
+    # back again on day 3: reappeared, active
+    pages["/"] = category({"a": ("Ketamine 5g", "45 EUR"), "b": ("3-MMC 10g", "€40"),
+                           "d": ("Speed 10g", "€30")}, "/p2")
+    assert crawl(3) == 0
+    assert store.get_listing("toy", "b").status == "active"
+    assert [o.change for o in store.observations("toy", "b")] == ["new", "removed", "reappeared"]
+
+
+def test_incomplete_run_is_partial_and_removes_nothing(market):
+    pages, crawl, index = market
+    day_one(pages)
+    assert crawl(1) == 0
+    pages["/p2"] = (500, "<html>server error</html>")  # the second page fails
+    assert crawl(2) == 4  # partial
+    store = SqliteStore(index)
+    assert store.runs("toy")[0].status == "partial"
+    assert store.get_listing("toy", "c").status == "active"  # not seen, but not removed
+
+
+def test_unreachable_market_fails(market, tmp_path):
+    pages, crawl, index = market
+    assert crawl(1) == 1  # every page 404s: nothing crawled
+    assert SqliteStore(index).runs("toy")[0].status == "failed"
+
+
+def test_a_page_without_listings_fails_instead_of_removing_everything(market):
+    pages, crawl, index = market
+    day_one(pages)
+    assert crawl(1) == 0
+    pages["/"] = (200, "<html><p>We moved! New layout.</p></html>")
+    pages["/p2"] = (200, "<html></html>")
+    assert crawl(2) == 1
+    store = SqliteStore(index)
+    assert store.count_listings("toy", "active") == 3

@@ -12,7 +12,7 @@ from crawler.config import FieldSpec
 
 # Elements whose boundaries are line breaks in readable text.
 BLOCK_TAGS = frozenset([
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
     "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "ul",
@@ -28,6 +28,11 @@ def element_text(element: etree._Element) -> str:
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "br":
+            parts.append("\n")
+            if node.tail:
+                parts.append(node.tail)
+            return
         if tag in SKIP_TAGS:
             if node.tail:
                 parts.append(node.tail)

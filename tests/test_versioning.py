@@ -112,8 +112,8 @@ def test_incomplete_run_is_partial_and_removes_nothing(market):
     assert store.get_listing("toy", "c").status == "active"  # not seen, but not removed
 
 
-def test_unreachable_market_fails(market, tmp_path):
-    pages, crawl, index = market
+def test_unreachable_market_fails(market):
+    _, crawl, index = market
     assert crawl(1) == 1  # every page 404s: nothing crawled
     assert SqliteStore(index).runs("toy")[0].status == "failed"
 
@@ -127,3 +127,26 @@ def test_a_page_without_listings_fails_instead_of_removing_everything(market):
     assert crawl(2) == 1
     store = SqliteStore(index)
     assert store.count_listings("toy", "active") == 3
+
+
+def test_scrapy_crawl_command_runs_the_same_spider_and_pipelines(market, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    pages, _, _ = market
+    day_one(pages)
+    with serve_pages(pages) as url:
+        env = {**os.environ, "VIGIL_CONFIG_DIR": str(tmp_path / "config"),
+               "VIGIL_DATA_DIR": str(tmp_path / "scrapy-data")}
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "market", "-a", "market=toy",
+             "-a", f"mirror={url}"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    store = SqliteStore(tmp_path / "scrapy-data" / "vigil.sqlite3")
+    assert store.count_listings("toy") == 3
+    assert store.runs("toy")[0].status == "ok"

@@ -27,7 +27,7 @@ def config_fields(model: type[BaseModel], prefix: str = "") -> list[str]:
     for name, info in model.model_fields.items():
         names.append(name)
         inner = info.annotation
-        for candidate in getattr(inner, "__args__", ()) + (inner,):
+        for candidate in (*getattr(inner, "__args__", ()), inner):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
                 names += config_fields(candidate, f"{prefix}{name}.")
     return names

@@ -1,0 +1,218 @@
+"""Vendor identifiers other than crypto: contact handles, PGP fingerprints and key blocks,
+mentions of other markets ("also on X as Y")."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import phonenumbers
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24}(?![\w-])",
+                       re.IGNORECASE)
+_XMPP_HINT_RE = re.compile(r"(?:jabber|xmpp|jid|omemo)\W{0,5}$", re.IGNORECASE)
+_XMPP_DOMAINS = ("jabber", "xmpp", "exploit.im", "thesecure.biz", "jabb.im", "dismail.de",
+                 "404.city", "creep.im", "riseup.net", "jabber.cz", "xmpp.jp", "conversations.im")
+_TELEGRAM_LINK_RE = re.compile(r"(?:https?://)?(?:t|telegram)\.me/(?:joinchat/|\+)?([A-Za-z0-9_+-]{4,64})",
+                               re.IGNORECASE)
+# "telegram: @handle", "TG - handle", "wickr me: handle", "threema ABCD1234"
+_APP_RE = re.compile(
+    r"(?<![\w])(?P<app>telegram|telegramm|tg|signal|session|threema|wickr(?:\s?me)?|wire|kik|"
+    r"snapchat|snap|whatsapp|whats\s?app|wa|element|matrix|briar|simplex|icq|skype|discord)"
+    r"\s?(?:id|user(?:name)?|handle|me|contact)?\s?[:=\-–>@]{0,3}\s?(?P<handle>@?[A-Za-z0-9_.\-+#:]{3,80})",
+    re.IGNORECASE,
+)
+_APP_KIND = {"telegram": "telegram", "telegramm": "telegram", "tg": "telegram",
+             "signal": "signal", "session": "session", "threema": "threema", "wickr": "wickr",
+             "wickrme": "wickr", "wire": "wire", "kik": "kik", "snapchat": "snapchat",
+             "snap": "snapchat", "whatsapp": "whatsapp", "wa": "whatsapp", "element": "matrix",
+             "matrix": "matrix", "briar": "briar", "simplex": "simplex", "icq": "icq",
+             "skype": "skype", "discord": "discord"}
+# App names that are also ordinary words: a handle needs an explicit "app: handle" / "@handle".
+_WORDY_APPS = frozenset({"tg", "wa", "snap", "signal", "session", "wire", "element", "matrix",
+                         "briar", "kik", "icq", "skype", "discord", "whatsapp", "snapchat",
+                         "telegram", "telegramm", "simplex"})
+_SESSION_ID_RE = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_THREEMA_ID_RE = re.compile(r"^[A-Z0-9*][A-Z0-9]{7}$")
+_PHONE_HINT_RE = re.compile(r"(?<![\w+])\+\s?\d[\d\s().\-]{6,18}\d")
+_STOP_HANDLES = {"for", "only", "and", "the", "me", "us", "or", "to", "app", "please", "contact",
+                 "message", "msg", "available", "number", "id", "user", "handle", "is", "at",
+                 "on", "via", "with", "account", "group", "channel", "protocol", "messenger",
+                 "private", "chat", "orders", "order", "customers", "support", "update",
+                 "updates", "news", "here", "link", "below", "above", "key", "sessions"}
+
+_FPR_RE = re.compile(
+    r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])"
+)
+_FPR_HINT_RE = re.compile(r"(?:fingerprint|fpr|key\s?id|pgp|gpg|fp)\W{0,12}$", re.IGNORECASE)
+_KEY_BLOCK_RE = re.compile(
+    r"-----BEGIN PGP PUBLIC KEY BLOCK-----(?P<body>.{0,60000}?)-----END PGP PUBLIC KEY BLOCK-----",
+    re.DOTALL,
+)
+
+# Markets vendors name when they say where else they sell. Folded lower case.
+MARKETS = (
+    "silk road", "silkroad", "agora", "evolution", "alphabay", "alpha bay", "hansa", "dream market",
+    "dreammarket", "dream", "wall street market", "wallstreet", "empire market", "empire",
+    "white house market",
+    "whitehouse", "berlusconi", "cannazon", "versus", "torrez", "dark0de", "darkode", "asap market",
+    "archetyp", "incognito", "abacus", "bohemia", "nexus", "kerberos", "tor2door", "mgm grand",
+    "cypher", "darkmarket", "dark market", "hydra", "omg", "blacksprut", "kraken", "mega market",
+    "agartha", "cannahome", "monopoly", "apollon", "valhalla", "silkkitie", "flugsvamp", "televend",
+    "nucleus", "abraxas", "middle earth", "outlaw", "tochka", "point", "wayaway", "deepsea",
+    "vice city", "world market", "mars market", "drughub", "we the north", "cocorico", "bitbazaar",
+    "tormarket", "black market", "samsara", "olympus", "recon", "dread", "reddit", "telegram shop",
+)
+_MARKET_ALT = "|".join(sorted((re.escape(m).replace(r"\ ", r"\s?") for m in MARKETS),
+                       key=len, reverse=True))
+_MARKET_MENTION_RE = re.compile(
+    r"(?:also\s(?:on|at|available\son|selling\son|vending\son)|find\s(?:me|us)\son|"
+    r"vend(?:ing|or)?\son|sell(?:ing)?\son|formerly\son|previously\son|ex[\s-]|as\sseen\son|"
+    r"auch\sauf|aussi\ssur|ook\sop|też\sna|tez\sna)\s"
+    rf"(?P<market>{_MARKET_ALT})(?:\smarket)?"
+    r"(?:\s(?:as|under|als|comme|jako|name)\s(?P<alias>@?[A-Za-z0-9_.\-]{2,40}))?",
+    re.IGNORECASE,
+)
+
+
+_MENTION_TRIGGER_RE = re.compile(
+    r"(?:also|find|vend|sell|formerly|previously|ex[\s-]|seen|auch|aussi|ook\sop|te[zż]\sna)",
+    re.IGNORECASE,
+)
+
+
+def _norm_handle(h: str) -> str:
+    return h.strip(".,;:)(-").lstrip("@")
+
+
+def find_contacts(text: str) -> list[dict[str, str]]:
+    """Contact handles: telegram, signal, session, threema, wickr, xmpp, email, phone, …"""
+    out: list[dict[str, str]] = []
+
+    def add(kind: str, value: str) -> None:
+        item = {"kind": kind, "value": value}
+        if value and item not in out:
+            out.append(item)
+
+    if "@" in text:
+        for m in _EMAIL_RE.finditer(text):
+            value = m.group().lower().strip(".")
+            before = text[max(0, m.start() - 20) : m.start()]
+            domain = value.rsplit("@", 1)[1]
+            is_xmpp = _XMPP_HINT_RE.search(before) or any(d in domain for d in _XMPP_DOMAINS)
+            add("xmpp" if is_xmpp else "email", value)
+    if ".me/" in text.lower():
+        for m in _TELEGRAM_LINK_RE.finditer(text):
+            add("telegram", m.group(1))
+    for m in _SESSION_ID_RE.finditer(text):
+        add("session", m.group().lower())
+    for m in _APP_RE.finditer(text):
+        app = re.sub(r"\s", "", m.group("app").lower())
+        kind = _APP_KIND.get(app, app)
+        handle = _norm_handle(m.group("handle"))
+        raw_handle = m.group("handle")
+        if not handle or handle.lower() in _STOP_HANDLES:
+            continue
+        between = m.group()[len(m.group("app")) : m.start("handle") - m.start()]
+        explicit = raw_handle.startswith("@") or any(c in between for c in ":=-–>@")
+        if app in _WORDY_APPS and not explicit:
+            continue  # "wire transfer", "fast session", "tg" + a word: not a handle
+        if kind == "threema":
+            if not _THREEMA_ID_RE.match(handle.upper()) or not any(c.isdigit() for c in handle):
+                continue
+            handle = handle.upper()
+        elif kind == "session":
+            continue  # Session IDs are caught by their shape above
+        elif handle.startswith("+") or handle.replace("-", "").replace(".", "").isdigit():
+            continue  # a number: the phone pass below reads it
+        elif not any(c.isalpha() for c in handle):
+            continue
+        add(kind, handle)
+    if "+" in text:
+        for m in _PHONE_HINT_RE.finditer(text):
+            try:
+                number = phonenumbers.parse(m.group(), None)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                add("phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return out
+
+
+def _key_block_fingerprint(armored: str) -> str | None:
+    """V4 fingerprint of the first public-key packet of an ASCII-armoured key block."""
+    lines = [ln.strip() for ln in armored.strip().splitlines()]
+    # skip armour headers ("Version: …") up to the blank line, drop the CRC line
+    if "" in lines:
+        lines = lines[lines.index("") + 1 :]
+    data_lines = [ln for ln in lines if ln and not ln.startswith("=") and ":" not in ln]
+    try:
+        raw = base64.b64decode("".join(data_lines), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) < 3 or not raw[0] & 0x80:
+        return None
+    tag_byte = raw[0]
+    if tag_byte & 0x40:  # new format
+        tag = tag_byte & 0x3F
+        first = raw[1]
+        if first < 192:
+            length, off = first, 2
+        elif first < 224:
+            if len(raw) < 3:
+                return None
+            length, off = ((first - 192) << 8) + raw[2] + 192, 3
+        elif first == 255:
+            if len(raw) < 6:
+                return None
+            length, off = int.from_bytes(raw[2:6], "big"), 6
+        else:
+            return None
+    else:
+        tag = (tag_byte >> 2) & 0x0F
+        ltype = tag_byte & 0x03
+        size = {0: 1, 1: 2, 2: 4}.get(ltype)
+        if size is None or len(raw) < 1 + size:
+            return None
+        length, off = int.from_bytes(raw[1 : 1 + size], "big"), 1 + size
+    body = raw[off : off + length]
+    if tag != 6 or len(body) != length or not body or body[0] != 4:
+        return None
+    digest = hashlib.sha1(b"\x99" + len(body).to_bytes(2, "big") + body).hexdigest()
+    return digest.upper()
+
+
+def find_pgp_fingerprints(text: str) -> list[str]:
+    """PGP fingerprints written out (40 hex digits, near a PGP word) or computed from a key block."""
+    out: list[str] = []
+    if "PGP PUBLIC KEY BLOCK" in text:
+        for m in _KEY_BLOCK_RE.finditer(text):
+            fpr = _key_block_fingerprint(m.group("body"))
+            if fpr and fpr not in out:
+                out.append(fpr)
+    for m in _FPR_RE.finditer(text):
+        value = re.sub(r"\s", "", m.group()).upper()
+        before = text[max(0, m.start() - 40) : m.start()]
+        if (_FPR_HINT_RE.search(before) or " " in m.group()) and value not in out:
+            out.append(value)
+    return out
+
+
+def find_market_mentions(texts: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Other markets a vendor names ("also on Dream as Foo"), with the alias when given."""
+    out: list[dict[str, Any]] = []
+    for field, text in texts.items():
+        if not text or not _MENTION_TRIGGER_RE.search(text):
+            continue
+        for m in _MARKET_MENTION_RE.finditer(text):
+            item: dict[str, Any] = {
+                "market": re.sub(r"\s+", " ", m.group("market")).lower(),
+                "alias": _norm_handle(m.group("alias")) if m.group("alias") else None,
+                "text": m.group(), "start": m.start(), "end": m.end(), "field": field,
+            }
+            out.append(item)
+    return out

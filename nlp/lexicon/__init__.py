@@ -1,0 +1,202 @@
+"""The curated lexicon: data files in this folder, loaded and validated once.
+
+Format (see README.md): each `*.yaml` file has `version: 1`, an optional default `class`, and
+`entries`, each with `canonical`, `class` (unless the file's default applies), `aliases`,
+`context_aliases` (ambiguous aliases that count only in drug context), `cas` (CAS registry
+numbers, checked), and optional `flags` (e.g. `counterfeit_medicine`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from nlp.fold import fold
+
+LEXICON_DIR = Path(__file__).resolve().parent
+
+CLASSES = frozenset({
+    "opioid", "synthetic_opioid", "stimulant", "cathinone", "entactogen", "psychedelic",
+    "dissociative", "cannabis", "synthetic_cannabinoid", "benzodiazepine", "sedative",
+    "steroid", "precursor", "medicine_other", "other",
+})
+ENTRY_FLAGS = frozenset({"counterfeit_medicine", "precursor", "masked_precursor"})
+_ENTRY_KEYS = {"canonical", "class", "aliases", "context_aliases", "cas", "flags", "note"}
+_CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+_KEY_RE = re.compile(r"[^\W_]+")
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed: the message names the file and the entry."""
+
+
+def squeeze(alias: str) -> str:
+    """The matching key of an alias: folded, letters and digits only (`3-MMC` → `3mmc`)."""
+    return "".join(_KEY_RE.findall(fold(alias)))
+
+
+def cas_valid(cas: str) -> bool:
+    """True if `cas` is a CAS registry number whose check digit is right."""
+    m = _CAS_RE.match(cas)
+    if not m:
+        return False
+    digits = (m.group(1) + m.group(2))[::-1]
+    total = sum((i + 1) * int(d) for i, d in enumerate(digits))
+    return total % 10 == int(m.group(3))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    canonical: str
+    cls: str
+    aliases: tuple[str, ...]
+    context_aliases: tuple[str, ...]
+    cas: tuple[str, ...]
+    flags: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What one matching key means."""
+
+    entry: Entry
+    alias: str
+    ambiguous: bool
+    is_cas: bool = False
+
+
+@dataclass
+class Lexicon:
+    entries: list[Entry] = field(default_factory=list)
+    terms: dict[str, Term] = field(default_factory=dict)
+    _by_canonical: dict[str, Entry] | None = field(default=None, repr=False)
+
+    def by_canonical(self) -> dict[str, Entry]:
+        if self._by_canonical is None or len(self._by_canonical) != len(self.entries):
+            self._by_canonical = {e.canonical: e for e in self.entries}
+        return self._by_canonical
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.entries:
+            out[e.cls] = out.get(e.cls, 0) + 1
+        return dict(sorted(out.items()))
+
+
+def _as_list(value: object, where: str, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise LexiconError(f"{where}: '{name}' must be a list of strings")
+    return [str(v) for v in value]
+
+
+def _parse_file(path: Path) -> list[Entry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise LexiconError(f"{path.name}: needs 'version: 1' and 'entries'")
+    default_cls = data.get("class")
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list):
+        raise LexiconError(f"{path.name}: 'entries' must be a list")
+    out = []
+    for i, raw in enumerate(raw_entries):
+        where = f"{path.name}[{i}]"
+        if not isinstance(raw, dict):
+            raise LexiconError(f"{where}: an entry is a mapping")
+        unknown = set(raw) - _ENTRY_KEYS
+        if unknown:
+            raise LexiconError(f"{where}: unknown keys {sorted(unknown)}")
+        canonical = raw.get("canonical")
+        if not isinstance(canonical, str) or not canonical.strip():
+            raise LexiconError(f"{where}: 'canonical' is required")
+        where = f"{path.name}: {canonical}"
+        cls = raw.get("class", default_cls)
+        if cls not in CLASSES:
+            raise LexiconError(f"{where}: class {cls!r} is not one of {sorted(CLASSES)}")
+        cas = _as_list(raw.get("cas"), where, "cas")
+        for number in cas:
+            if not cas_valid(number):
+                raise LexiconError(f"{where}: CAS number {number!r} fails its check digit")
+        flags = _as_list(raw.get("flags"), where, "flags")
+        for flag in flags:
+            if flag not in ENTRY_FLAGS:
+                raise LexiconError(f"{where}: unknown flag {flag!r}")
+        out.append(Entry(
+            canonical=canonical,
+            cls=cls,
+            aliases=tuple(_as_list(raw.get("aliases"), where, "aliases")),
+            context_aliases=tuple(_as_list(raw.get("context_aliases"), where, "context_aliases")),
+            cas=tuple(cas),
+            flags=tuple(flags),
+            source=path.name,
+        ))
+    return out
+
+
+def build(entries: Iterable[Entry]) -> Lexicon:
+    """Index entries by matching key, refusing duplicates and unmarked short aliases.
+
+    All problems are collected and reported together, one per line.
+    """
+    lex = Lexicon()
+    errors: list[str] = []
+    seen: dict[str, Entry] = {}
+    for e in entries:
+        if e.canonical in seen:
+            errors.append(f"{e.source}: canonical {e.canonical!r} also in {seen[e.canonical].source}")
+            continue
+        seen[e.canonical] = e
+        lex.entries.append(e)
+    for e in lex.entries:
+        # an alias (or the canonical name itself) listed under context_aliases is ambiguous
+        context_keys = {squeeze(a) for a in e.context_aliases}
+        plain = [a for a in (e.canonical, *e.aliases, *e.cas) if squeeze(a) not in context_keys]
+        for alias, ambiguous in [(a, False) for a in plain] + [(a, True) for a in e.context_aliases]:
+            key = squeeze(alias)
+            if not key:
+                errors.append(f"{e.source}: {e.canonical}: alias {alias!r} has no letters or digits")
+                continue
+            if not ambiguous and len(key) <= 2:
+                errors.append(
+                    f"{e.source}: {e.canonical}: alias {alias!r} is too short to be unambiguous;"
+                    " list it under context_aliases"
+                )
+                continue
+            old = lex.terms.get(key)
+            if old is not None:
+                if old.entry is e:
+                    if ambiguous or not old.ambiguous:
+                        continue
+                else:
+                    errors.append(
+                        f"{e.source}: {e.canonical}: alias {alias!r} already means"
+                        f" {old.entry.canonical!r} ({old.entry.source})"
+                    )
+                    continue
+            lex.terms[key] = Term(e, alias, ambiguous, is_cas=alias in e.cas)
+    if errors:
+        raise LexiconError("\n".join(errors))
+    return lex
+
+
+@cache
+def load(directory: Path = LEXICON_DIR) -> Lexicon:
+    """All `*.yaml` files of the lexicon, validated and indexed (cached)."""
+    entries: list[Entry] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        entries.extend(_parse_file(path))
+    return build(entries)

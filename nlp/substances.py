@@ -1,0 +1,188 @@
+"""The substance matcher: one pass over folded text, longest alias first, with offsets.
+
+Text is folded (`nlp.fold`) to the same length, cut into pieces (runs of letters, runs of
+digits), and pieces are joined while the joined string is a prefix of some lexicon key; the
+longest joined string that is a key wins. Keys are aliases with only their letters and digits
+(`3-MMC`, `3 MMC` and `3mmc` are all `3mmc`), so spacing, hyphens and gluing (`Ketamine1g`,
+`THJ2201`) do not matter, while a match always starts and ends on a piece boundary (`ice` is
+not found in `iced`, `coke` not in `cokes`… except as a recognised inflection).
+
+A second pass looks at tokens that mix letters with leetspeak characters (`f3ntanyl`,
+`N!tazene`, `0xycodone`) through the leet fold. Inflections are tried by stripping a short
+list of suffixes from a last piece that is not itself a key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from nlp import lexicon
+from nlp.fold import fold, leet
+
+_PIECE_RE = re.compile(r"[^\W\d_]+|\d+")
+# Between two pieces that may be joined: nothing, or a short run of these.
+_JOINABLE_GAP = frozenset(" -_.*·'’~")
+_MAX_PIECES = 14
+# Inflection endings in the EU's languages (folded), longest first.
+_SUFFIXES = ("ami", "ach", "ow", "om", "em", "es", "en", "ie", "ou", "um", "s", "e", "n", "a",
+             "u", "y", "i", "o", "a")
+_MIN_INFLECTED_KEY = 5
+_CAS_SURFACE = re.compile(r"^\d{2,7}-\d{2}-\d$")
+# Tokens worth a leet pass: a leet character between letters, or leading leet before letters.
+_LEET_TOKEN_START_RE = re.compile(r"(?<![\w@$!|€])[0@$!|€]+[^\W\d_]{2}[\w@$!|€]*")
+_LEET_TOKEN_MID_RE = re.compile(r"(?<![\w@$!|€])[\w@$!|€]*[^\W\d_][0-9@$!|€]+[^\W\d_][\w@$!|€]*")
+_MIN_LEET_KEY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One alias found in a text: code-point span, the term, and how it was found."""
+
+    start: int
+    end: int
+    term: lexicon.Term
+    how: str  # "exact", "joined", "inflected", "leet"
+
+
+@dataclass(frozen=True)
+class _Index:
+    terms: dict[str, lexicon.Term]
+    prefixes: frozenset[str]
+    inflected: dict[str, lexicon.Term]  # key + inflection ending → term
+    starts: frozenset[str]  # every string a match can begin with: prefixes, keys, inflections
+
+
+@cache
+def _index() -> _Index:
+    lex = lexicon.load()
+    prefixes = set()
+    inflected: dict[str, lexicon.Term] = {}
+    for key, term in lex.terms.items():
+        for i in range(1, len(key)):
+            prefixes.add(key[:i])
+        if len(key) >= _MIN_INFLECTED_KEY and not term.ambiguous and key[-1].isalpha():
+            for suf in _SUFFIXES:
+                inflected.setdefault(key + suf, term)
+    inflected = {k: t for k, t in inflected.items() if k not in lex.terms}
+    starts = frozenset(prefixes) | frozenset(lex.terms) | frozenset(inflected)
+    return _Index(lex.terms, frozenset(prefixes), inflected, starts)
+
+
+def _scan(folded: str, pieces: list[tuple[int, int, str]], idx: _Index) -> list[Hit]:
+    terms, prefixes, inflected, starts = idx.terms, idx.prefixes, idx.inflected, idx.starts
+    hits: list[Hit] = []
+    n = len(pieces)
+    i = 0
+    while i < n:
+        if pieces[i][2] not in starts:  # the common case: no alias begins with this piece
+            i += 1
+            continue
+        best: tuple[int, int, lexicon.Term, str] | None = None  # (piece index, end, term, how)
+        joined = ""
+        stop = i + _MAX_PIECES
+        for j in range(i, stop if stop < n else n):
+            start_j, end_j, text_j = pieces[j]
+            if j > i:
+                gap_start = pieces[j - 1][1]
+                if start_j - gap_start > 2:
+                    break
+                if any(c not in _JOINABLE_GAP for c in folded[gap_start:start_j]):
+                    break
+            joined += text_j
+            term = terms.get(joined)
+            if term is not None:
+                best = (j, end_j, term, "exact" if j == i or _glued(pieces, i, j) else "joined")
+            else:
+                t = inflected.get(joined)
+                if t is not None:
+                    best = (j, end_j, t, "inflected")
+            if joined not in prefixes:
+                break
+        if best is None:
+            i += 1
+            continue
+        j, end, term, how = best
+        start = pieces[i][0]
+        if (term.is_cas and not _CAS_SURFACE.match(folded[start:end])) or (
+            term.ambiguous and end - start <= 2 and not _standalone(folded, start, end)
+        ):
+            i += 1
+            continue
+        hits.append(Hit(start, end, term, how))
+        i = j + 1
+    return hits
+
+
+def _standalone(folded: str, start: int, end: int) -> bool:
+    """A short alias must stand alone: `X` in `5000x` or `K` in `K2` is not a drug name."""
+    before = folded[start - 1] if start > 0 else " "
+    after = folded[end] if end < len(folded) else " "
+    if before.isalnum() or after.isalnum() or before in "-'" or after in "-'":
+        return False
+    # "100 x 2mg", "10 X": a letter after a number is a multiplication sign or a count
+    previous = folded[max(0, start - 3) : start].rstrip()[-1:]
+    following = folded[end : end + 3].lstrip()[:1]
+    if previous.isdigit():
+        return False
+    # "2mg x 100": between an amount and a number it is a multiplication sign too
+    return not (previous.isalnum() and following.isdigit())
+
+
+def _glued(pieces: list[tuple[int, int, str]], i: int, j: int) -> bool:
+    return all(pieces[k][1] == pieces[k + 1][0] for k in range(i, j))
+
+
+def _pieces(folded: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _PIECE_RE.finditer(folded)]
+
+
+def find(text: str) -> list[Hit]:
+    """All lexicon aliases in `text`, left to right, non-overlapping, longest first."""
+    if not text:
+        return []
+    folded = fold(text)
+    idx = _index()
+    hits = _scan(folded, _pieces(folded), idx)
+    spans = leet_spans(folded)
+    if spans:
+        leeted = leet_text(folded, spans)
+        extra = [
+            h for h in _scan(leeted, _pieces(leeted), idx)
+            if len(h.term.alias) >= _MIN_LEET_KEY
+            and any(s < h.end and h.start < e for s, e in spans)
+            and not any(
+                o.start < h.end and h.start < o.end and not o.term.ambiguous for o in hits
+            )
+        ]
+        if extra:
+            kept = [o for o in hits
+                    if not any(o.start < h.end and h.start < o.end for h in extra)]
+            hits = sorted(kept + [Hit(h.start, h.end, h.term, "leet") for h in extra],
+                          key=lambda h: h.start)
+    return hits
+
+
+_LEET_QUICK_RE = re.compile(r"[^\W\d_][0-9@$!|€]+[^\W\d_]|[0@$!|€][^\W\d_]{2}")
+
+
+def leet_spans(folded: str) -> list[tuple[int, int]]:
+    """Spans of tokens that mix letters with leetspeak characters."""
+    if _LEET_QUICK_RE.search(folded) is None:
+        return []
+    out = [(m.start(), m.end()) for m in _LEET_TOKEN_MID_RE.finditer(folded)]
+    out += [(m.start(), m.end()) for m in _LEET_TOKEN_START_RE.finditer(folded)]
+    return out
+
+
+def leet_text(folded: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """`folded` with its leetspeak tokens folded to letters (same length)."""
+    if spans is None:
+        spans = leet_spans(folded)
+    if not spans:
+        return folded
+    chars = list(folded)
+    for s, e in spans:
+        chars[s:e] = leet(folded[s:e])
+    return "".join(chars)

@@ -1,0 +1,114 @@
+"""Quantities, doses, purity and price per gram / unit, normalised per DECISIONS.md."""
+
+import pytest
+
+from nlp import extract
+
+
+def measured(title: str, **extra: str) -> dict:
+    return extract({"title": title, **extra})
+
+
+@pytest.mark.parametrize(
+    ("title", "quantities"),
+    [
+        ("Cocaine 1g", [(1.0, "g")]),
+        ("Speed 3,5 gr", [(3.5, "g")]),
+        ("Weed 10 gram", [(10.0, "g")]),
+        ("Amphetamine 1 kilo", [(1000.0, "g")]),
+        ("MDMA 2kg", [(2000.0, "g")]),
+        ("Kush 1 oz", [(28.35, "g")]),
+        ("Kush 1 oz (28g)", [(28.0, "g")]),
+        ("Kush 1 lb", [(453.6, "g")]),
+        ("OG Kush QP", [(113.4, "g")]),
+        ("OG Kush HP", [(226.8, "g")]),
+        ("Haze zip", []),
+        ("Haze 1 zip", [(28.35, "g")]),
+        ("Cocaine 1g/5g/10g", [(1.0, "g"), (5.0, "g"), (10.0, "g")]),
+        ("Speed 1/5/10g", [(1.0, "g"), (5.0, "g"), (10.0, "g")]),
+        ("LSD 10 blotters", [(10.0, "unit")]),
+        ("Xanax 25 pills", [(25.0, "unit")]),
+        ("MDMA 20 Stk", [(20.0, "unit")]),
+        ("Mefedron 10 szt.", [(10.0, "unit")]),
+        ("XTC 50 stuks", [(50.0, "unit")]),
+        ("Valium 100 tabs", [(100.0, "unit")]),
+        ("GBL 100 ml", [(100.0, "ml")]),
+        ("buy 5 get 1 free Cocaine 1g", [(1.0, "g")]),
+    ],
+)
+def test_quantities(title: str, quantities: list[tuple[float, str]]) -> None:
+    got = [(q["value"], q["unit"]) for q in measured(title)["quantities"]]
+    assert got == quantities
+
+
+@pytest.mark.parametrize(
+    ("title", "quantity", "dose"),
+    [
+        ("Oxycodone 5000x 170mg", (5000.0, "unit"), (170.0, "mg")),
+        ("Alprazolam 100 x 2mg", (100.0, "unit"), (2.0, "mg")),
+        ("LSD 100 blotters 150ug", (100.0, "unit"), (150.0, "ug")),
+        ("LSD 10 tabs 200µg", (10.0, "unit"), (200.0, "ug")),
+        ("1P-LSD 10 x 100mcg", (10.0, "unit"), (100.0, "ug")),
+        ("50 qty. Oxycodone 30 MG", (50.0, "unit"), (30.0, "mg")),
+    ],
+)
+def test_count_with_per_unit_dose(title: str, quantity: tuple, dose: tuple) -> None:
+    r = measured(title)
+    assert [(q["value"], q["unit"]) for q in r["quantities"]] == [quantity]
+    assert [(d["value"], d["unit"]) for d in r["doses"]] == [dose]
+
+
+@pytest.mark.parametrize(
+    ("title", "dose"),
+    [
+        ("Adderall 30mg", (30.0, "mg")),
+        ("THC cartridge 1000mg", (1000.0, "mg")),
+        ("LSD 100-110ug", (100.0, "ug")),
+        ("Methadone 1000mcg/ml", (1000.0, "ug/ml")),
+    ],
+)
+def test_amount_on_a_dosage_form_is_a_dose(title: str, dose: tuple) -> None:
+    r = measured(title)
+    assert (dose[0], dose[1]) in [(d["value"], d["unit"]) for d in r["doses"]]
+    assert r["quantities"] == []
+
+
+@pytest.mark.parametrize(
+    ("title", "purity"),
+    [
+        ("MDMA 84% 1g", 84.0),
+        ("Cocaine 90% pure 1g", 90.0),
+        ("Amphetamine paste purity 65,5%", 65.5),
+        ("Cocaine 1g 100% shipping warranty", None),
+        ("Speed 10g, 100% refund if lost", None),
+        ("Weed, solvent-free, 1g", None),
+        ("Cotton t-shirt 100%", None),
+    ],
+)
+def test_purity_only_when_tied_to_the_drug(title: str, purity: float | None) -> None:
+    assert measured(title)["purity"] == purity
+
+
+def test_price_per_gram_with_one_price_and_one_quantity() -> None:
+    r = extract({"title": "Cocaine 5g", "price": "400 EUR"})
+    assert r["prices"][0]["eur"] == 400.0
+    assert r["price_per_gram_eur"] == 80.0
+    assert r["price_per_unit_eur"] is None
+
+
+def test_price_per_unit() -> None:
+    r = extract({"title": "Xanax 2mg x 100", "price": "€150"})
+    assert r["price_per_unit_eur"] == 1.5
+
+
+def test_no_per_gram_with_several_quantities() -> None:
+    r = extract({"title": "Cocaine 1g/5g", "price": "80 EUR"})
+    assert r["price_per_gram_eur"] is None
+
+
+def test_prices_in_text_with_codes_and_symbols() -> None:
+    r = extract({"title": "Speed 10g", "description": "Price: 40 zł, or 0.001 BTC"})
+    currencies = [p["currency"] for p in r["prices"]]
+    assert currencies == ["PLN", "BTC"]
+    for p in r["prices"]:
+        assert p["eur"] is None or p["eur"] > 0

@@ -105,6 +105,14 @@ def read_field(spec: FieldSpec, scope: Selector, url: str) -> str | list[str] | 
     return cleaned[0]
 
 
+def read_all(spec: FieldSpec, scope: Selector, url: str) -> list[str]:
+    """Every value a selector finds (links are always many)."""
+    value = read_field(spec.model_copy(update={"many": True, "join": None}), scope, url)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def read_fields(specs: dict[str, FieldSpec], scope: Selector, url: str) -> dict[str, object]:
     values = {}
     for name, spec in specs.items():

@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from crawler.offline import use_bundled_suffix_list
+
+use_bundled_suffix_list()
+
 BOT_NAME = "vigil"
 SPIDER_MODULES = ["crawler.spider"]
 NEWSPIDER_MODULE = "crawler"
@@ -27,6 +31,7 @@ USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128
 COOKIES_ENABLED = True
 COOKIES_DEBUG = False  # never log cookies: they are session secrets
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening ports on a monitoring host
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = os.environ.get("VIGIL_LOG_LEVEL", "INFO")
 HTTPERROR_ALLOWED_CODES = [404]  # a vanished listing is an answer, not an error

@@ -23,7 +23,7 @@ from scrapy.http import Response
 
 from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
-from crawler.fields import read_field, read_fields, select
+from crawler.fields import read_all, read_field, read_fields, select
 from crawler.items import ListingItem, PageCapture, VendorItem
 
 
@@ -110,7 +110,7 @@ class MarketSpider(scrapy.Spider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         nav = self.config.navigation
         if nav.category_links is not None:
-            for href in _as_list(read_field(nav.category_links, response.selector, response.url)):
+            for href in read_all(nav.category_links, response.selector, response.url):
                 yield response.follow(
                     href, callback=self.parse_category, cb_kwargs={"page_number": 1}
                 )
@@ -132,7 +132,7 @@ class MarketSpider(scrapy.Spider):
             for card in select(response.selector, spec.cards.container):
                 yield from self._from_card(response, card, capture, category)
         else:
-            for href in _as_list(read_field(spec.links, response.selector, response.url)):
+            for href in read_all(spec.links, response.selector, response.url):
                 url = response.urljoin(href)
                 listing_id = self._listing_id(url)
                 if listing_id:
@@ -201,7 +201,7 @@ class MarketSpider(scrapy.Spider):
         yield from self._emit_listing(listing_id, response.url, fields, pages)
         vendors = self.config.vendors
         if vendors is not None and vendors.follow and vendors.links is not None:
-            for href in _as_list(read_field(vendors.links, response.selector, response.url)):
+            for href in read_all(vendors.links, response.selector, response.url):
                 yield response.follow(href, callback=self.parse_vendor)
 
     def _emit_listing(
@@ -285,11 +285,6 @@ class MarketSpider(scrapy.Spider):
             response.meta["vigil_capture"] = cached
         return cached
 
-
-def _as_list(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else value
 
 
 def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:

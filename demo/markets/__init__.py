@@ -1,0 +1,1 @@
+"""One module per sample market: how its pages look (all share the World behind them)."""

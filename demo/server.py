@@ -1,0 +1,152 @@
+"""Serving the sample markets on loopback: one ThreadingHTTPServer (own port, own thread) each."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
+
+from demo.world import MARKETS, World
+
+MAX_BODY = 64 * 1024
+
+
+@dataclass
+class Request:
+    """What a market app needs from an HTTP request."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    cookies: dict[str, str]
+    form: dict[str, str] = field(default_factory=dict)
+    raw_path: str = "/"
+
+
+@dataclass
+class Response:
+    """A market app's answer."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+class App(Protocol):
+    def handle(self, request: Request) -> Response: ...
+
+
+def make_app(market: str, world: World) -> App:
+    """The request handler of one market."""
+    if market == "nightowl":
+        from demo.markets.nightowl import NightOwl
+        return NightOwl(world)
+    if market == "swapbay":
+        from demo.markets.swapbay import SwapBay
+        return SwapBay(world)
+    from demo.markets.rclabor import RcLabor
+    return RcLabor(world)
+
+
+def _handler(app: App) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "nginx"
+        sys_version = ""
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self, method: str) -> None:
+            parts = urllib.parse.urlsplit(self.path)
+            query = dict(urllib.parse.parse_qsl(parts.query))
+            cookies: dict[str, str] = {}
+            if self.headers.get("Cookie"):
+                jar: SimpleCookie = SimpleCookie()
+                try:
+                    jar.load(self.headers["Cookie"])
+                except Exception:
+                    jar = SimpleCookie()
+                cookies = {k: m.value for k, m in jar.items()}
+            form: dict[str, str] = {}
+            if method == "POST":
+                length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+            path = urllib.parse.unquote(parts.path) or "/"
+            request = Request(method, path, query, cookies, form, self.path)
+            response = app.handle(request)
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(response.body)
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_HEAD(self) -> None:
+            self._serve("HEAD")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+class Handle:
+    """The running markets: their URLs, the day they show, and how to stop them."""
+
+    def __init__(self, world: World, servers: dict[str, ThreadingHTTPServer],
+                 threads: list[threading.Thread], host: str) -> None:
+        self.world = world
+        self._servers = servers
+        self._threads = threads
+        self.urls = {m: f"http://{host}:{s.server_address[1]}" for m, s in servers.items()}
+
+    def set_day(self, day: int) -> None:
+        """Move the served world to `day` (listings appear, vanish and change price)."""
+        if day < 1:
+            raise ValueError("day starts at 1")
+        self.world.day = day
+
+    def stop(self) -> None:
+        for server in self._servers.values():
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Handle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(world: World, host: str = "127.0.0.1", ports: dict[str, int] | None = None) -> Handle:
+    """Serve every market of `world` on its own port (0 or missing: a free port)."""
+    servers: dict[str, ThreadingHTTPServer] = {}
+    threads: list[threading.Thread] = []
+    try:
+        for market in MARKETS:
+            port = (ports or {}).get(market, 0)
+            server = ThreadingHTTPServer((host, port), _handler(make_app(market, world)))
+            server.daemon_threads = True
+            servers[market] = server
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                      name=f"demo-{market}", daemon=True)
+            thread.start()
+            threads.append(thread)
+    except BaseException:
+        for server in servers.values():
+            server.shutdown()
+            server.server_close()
+        raise
+    return Handle(world, servers, threads, host)

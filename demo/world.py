@@ -1,0 +1,400 @@
+"""The simulated world: three markets whose listings live, change price and vanish over days.
+
+Everything is a pure function of (seed, market, listing index, day): listing `i` is generated
+on demand from `random.Random(f"{seed}:{market}:{i}")`, so a world of 100,000 listings is
+built instantly and a page never iterates over the whole market.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from demo.catalog import (
+    BY_KEY,
+    LANGUAGE_COUNTRIES,
+    MARKET_PRODUCTS,
+    NIGHTOWL_CATEGORIES,
+    NOVEL_PRODUCTS,
+    SHIPS_TO_CHOICES,
+    USD_PER_EUR,
+    Product,
+)
+from demo.compose import LANGUAGE_WEIGHTS, Draft, compose, compose_shop, weighted
+from demo.identities import alias_for, btc_address, contacts_for, pgp_key, variant_alias
+from demo.models import Changes, ListingTruth, MarketTruth, VendorTruth
+
+MARKETS = ("nightowl", "swapbay", "rc-labor")
+RENDER = {"nightowl": "static", "swapbay": "browser", "rc-labor": "static"}
+CURRENCY = {"nightowl": "USD", "swapbay": "EUR", "rc-labor": "EUR"}
+DEMO_CREDENTIALS = ("demo", "demo-password")
+
+REMOVE_RATE = 0.10   # share of active listings that vanish each day
+APPEAR_RATE = 0.10   # new listings each day, as a share of the day-1 count
+PRICE_RATE = 0.15    # share of listings whose price changes each day
+
+SHOP_ALIAS = "RC-Labor"
+SWAPBAY_CATEGORIES = {
+    "cannabis": "Garden & Plants", "synthetic_cannabinoid": "Garden & Plants", "steroid": "Sports & Fitness",
+    "medicine_other": "Health & Beauty", "benzodiazepine": "Health & Beauty", "opioid": "Health & Beauty",
+    "sedative": "Health & Beauty", "synthetic_opioid": "Health & Beauty", "other": "Party & Events",
+    "entactogen": "Party & Events", "stimulant": "Party & Events", "dissociative": "Party & Events",
+    "cathinone": "Party & Events", "psychedelic": "Books & Hobbies",
+}
+SWAPBAY_NONDRUG = {"watch": "Watches & Jewellery", "notes": "Collectibles", "docs": "Services",
+                   "software": "Computers & Software", "guide": "Books & Hobbies"}
+
+
+def unit_hash(*parts: object) -> float:
+    """A uniform number in [0, 1) from the parts (fast, stable across runs)."""
+    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def slugify(text: str) -> str:
+    """ASCII lower-case slug (3-MMC Kristalle -> 3-mmc-kristalle)."""
+    text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Content:
+    """The static part of listing i (everything except price and lifetime)."""
+
+    product: Product
+    draft: Draft
+    vendor: int
+    category: str
+    ships_from: str | None
+    ships_to: tuple[str, ...]
+    base_eur: float
+    id: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """One seller of a market (all identifiers needed for its page and the truth)."""
+
+    index: int
+    alias: str
+    language: str
+    country: str
+    contacts: tuple[tuple[str, str], ...]
+    pgp_armor: str | None
+    pgp_fingerprint: str | None
+    btc: str
+    level: int
+    fb_pos: int
+    fb_neg: int
+    elsewhere: tuple[tuple[str, str], ...]   # (market, alias)
+
+
+def _wheel() -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """nightowl's category wheel: category of index i is WHEEL[i % len(WHEEL)] (interleaved)."""
+    counts = {c[0]: c[3] for c in NIGHTOWL_CATEGORIES}
+    slots: list[tuple[float, int]] = []
+    for ci, (slug, *_rest) in enumerate(NIGHTOWL_CATEGORIES):
+        n = counts[slug]
+        slots += [((k + 0.5) / n, ci) for k in range(n)]
+    wheel = tuple(ci for _, ci in sorted(slots))
+    positions = {
+        slug: tuple(p for p, ci in enumerate(wheel) if ci == idx)
+        for idx, (slug, *_rest) in enumerate(NIGHTOWL_CATEGORIES)
+    }
+    return wheel, positions
+
+
+WHEEL, WHEEL_POSITIONS = _wheel()
+CATEGORY_NAMES = {slug: name for slug, name, *_ in NIGHTOWL_CATEGORIES}
+
+
+class MarketSim:
+    """One market's listings and vendors as functions of (seed, index, day)."""
+
+    def __init__(self, seed: int, market: str, listings: int) -> None:
+        if market not in MARKETS:
+            raise KeyError(market)
+        self.seed = seed
+        self.market = market
+        self.n = max(1, listings)
+        self.per_day = max(1, round(self.n * APPEAR_RATE))
+        self.currency = CURRENCY[market]
+        self.vendor_count = 1 if market == "rc-labor" else max(4, min(self.n // 6, 3000))
+        self.shared_count = max(2, self.vendor_count // 5)
+        self.content = lru_cache(maxsize=65536)(self._content)
+        self.vendor = lru_cache(maxsize=8192)(self._vendor)
+        self._alias_index: dict[str, int] | None = None
+
+    # -- lifetime -------------------------------------------------------------------------
+    def max_index(self, day: int) -> int:
+        """Indices below this exist (active or not) by `day`."""
+        return self.n + max(0, day - 1) * self.per_day
+
+    def first_day(self, i: int) -> int:
+        return 1 if i < self.n else 2 + (i - self.n) // self.per_day
+
+    def last_day(self, i: int) -> int:
+        """The last day listing i is active (geometric lifetime: REMOVE_RATE per day)."""
+        u = unit_hash(self.seed, self.market, i, "life")
+        return self.first_day(i) + int(math.log(1.0 - u) / math.log(1.0 - REMOVE_RATE))
+
+    def active(self, i: int, day: int) -> bool:
+        return 0 <= i < self.max_index(day) and self.first_day(i) <= day <= self.last_day(i)
+
+    def price_factor(self, i: int, day: int) -> float:
+        """Multiplier of the base price on `day` (the latest change at or before it)."""
+        for d in range(day, self.first_day(i), -1):
+            if unit_hash(self.seed, self.market, i, d, "price") < PRICE_RATE:
+                u = unit_hash(self.seed, self.market, i, d, "factor")
+                step = 0.05 + 0.2 * u
+                return 1.0 + step if u < 0.5 else 1.0 - step * 0.8
+        return 1.0
+
+    # -- ids ------------------------------------------------------------------------------
+    def listing_id(self, i: int) -> str:
+        if self.market == "nightowl":
+            return str(10007 + 13 * i)
+        if self.market == "swapbay":
+            return str(3100000 + 37 * i)
+        return self.content(i).id
+
+    def index_of(self, listing_id: str) -> int | None:
+        """Listing index from an id in a URL, or None if it cannot be one of ours."""
+        try:
+            if self.market == "nightowl":
+                v, base, step = int(listing_id), 10007, 13
+            elif self.market == "swapbay":
+                v, base, step = int(listing_id), 3100000, 37
+            else:
+                v, base, step = int(listing_id.rsplit("-", 1)[1]), 101, 1
+        except (ValueError, IndexError):
+            return None
+        if v < base or (v - base) % step:
+            return None
+        i = (v - base) // step
+        if self.market == "rc-labor" and self.content(i).id != listing_id:
+            return None
+        return i
+
+    # -- content --------------------------------------------------------------------------
+    def category_slug(self, i: int) -> str:
+        return NIGHTOWL_CATEGORIES[WHEEL[i % len(WHEEL)]][0]
+
+    def _product(self, i: int, rng: random.Random) -> tuple[Product, str]:
+        novel_ok = i >= self.n
+        if self.market == "nightowl":
+            slug = self.category_slug(i)
+            pool = next(c[2] for c in NIGHTOWL_CATEGORIES if c[0] == slug)
+            key = weighted(rng, pool)
+            if novel_ok and slug == "opioids" and rng.random() < 0.3:
+                key = NOVEL_PRODUCTS["nightowl"][0]
+            return BY_KEY[key], CATEGORY_NAMES[slug]
+        novel = NOVEL_PRODUCTS[self.market]
+        first_of_day = novel_ok and (i - self.n) % self.per_day == 0
+        if first_of_day or (novel_ok and rng.random() < 0.03):
+            key = novel[((i - self.n) // self.per_day) % len(novel)]
+        else:
+            key = weighted(rng, MARKET_PRODUCTS[self.market])
+        product = BY_KEY[key]
+        if self.market == "swapbay":
+            cat = SWAPBAY_NONDRUG.get(key) or SWAPBAY_CATEGORIES.get(product.cls or "", "Other")
+            return product, cat
+        from demo.phrases import SHOP_GROUPS
+        return product, SHOP_GROUPS.get(product.cls or "", "Forschungschemikalien")
+
+    def _content(self, i: int) -> Content:
+        rng = random.Random(f"{self.seed}:{self.market}:{i}")
+        product, category = self._product(i, rng)
+        if self.market == "rc-labor":
+            draft = compose_shop(product, rng)
+            vendor_i, ships_from, ships_to = 0, "NL", ("EU", "CH")
+            slug = f"{slugify(product.names[0])}-{i + 101}"
+            lid, path = slug, f"/produkt/{slug}/"
+        else:
+            vendor_i = rng.randrange(self.vendor_count)
+            vendor = self.vendor(vendor_i)
+            style = "darknet" if self.market == "nightowl" else "classified"
+            lang = vendor.language if rng.random() < 0.8 else None
+            r = rng.random()
+            ships_from = None if r < 0.08 else ("EU" if r < 0.12 else vendor.country)
+            ships_to = rng.choice(SHIPS_TO_CHOICES)
+            draft = compose(product, style, rng, vendor.alias, ships_from, list(vendor.contacts), lang)
+            lid = self.listing_id(i)
+            path = f"/listing/{lid}/" if self.market == "nightowl" else f"/item/{lid}"
+        jitter = rng.uniform(0.85, 1.25)
+        amount = max(draft.amount, 1e-9)
+        if product.substance is None:
+            base = product.eur * amount * jitter
+        else:
+            base = product.eur * amount * amount ** -0.15 * jitter
+        return Content(product, draft, vendor_i, category, ships_from, tuple(ships_to), max(base, 4.0), lid,
+                       path)
+
+    def price(self, i: int, day: int, amount: float | None = None) -> Decimal:
+        """Displayed price of listing i on `day`, in the market's currency.
+
+        `amount` prices another variant of a shop product (rc-labor's 5g / 10g ...).
+        """
+        c = self.content(i)
+        eur = c.base_eur * self.price_factor(i, day)
+        if amount is not None and c.draft.amount:
+            eur *= (amount / c.draft.amount) ** 0.85
+        if self.currency == "USD":
+            return Decimal(eur * USD_PER_EUR).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if self.market == "swapbay":
+            return Decimal(eur).quantize(Decimal("1"), ROUND_HALF_UP)
+        halves = Decimal(eur * 2).quantize(Decimal("1"), ROUND_HALF_UP)
+        return (halves / 2).quantize(Decimal("0.01"))
+
+    def listing(self, i: int, day: int) -> ListingTruth:
+        """The truth of listing i as shown on `day` (call only for active listings)."""
+        c = self.content(i)
+        d = c.draft
+        vendor = SHOP_ALIAS if self.market == "rc-labor" else self.vendor(c.vendor).alias
+        return ListingTruth(
+            id=c.id, path=c.path, title=d.title, description=d.description, category=c.category,
+            vendor=vendor, price=self.price(i, day), currency=self.currency, ships_from=c.ships_from,
+            ships_to=list(c.ships_to), substance=c.product.substance, substance_class=c.product.cls,
+            quantity_text=d.quantity_text, first_day=self.first_day(i), last_day=None, language=d.language,
+            counterfeit=c.product.counterfeit, novel=c.product.novel, dose_text=d.dose_text,
+            cas=c.product.cas,
+        )
+
+    def active_indices(self, day: int) -> list[int]:
+        return [i for i in range(self.max_index(day)) if self.active(i, day)]
+
+    # -- vendors --------------------------------------------------------------------------
+    def aliases(self) -> tuple[str, ...]:
+        return vendor_aliases(self.seed, self.market, self.vendor_count, self.shared_count)
+
+    def _vendor(self, j: int) -> Vendor:
+        rng = random.Random(f"{self.seed}:{self.market}:vendor:{j}")
+        if self.market == "rc-labor":
+            contacts = (("email", "bestellung@rc-labor.example"), ("telegram", "@rclabor_shop"),
+                        *contacts_for("rclabor", rng, ("threema",)))
+            return Vendor(0, SHOP_ALIAS, "de", "NL", contacts, None, None, btc_address(rng), 0, 0, 0, ())
+        style = "darknet" if self.market == "nightowl" else "classified"
+        language = weighted(rng, LANGUAGE_WEIGHTS[style])
+        country = rng.choice(LANGUAGE_COUNTRIES[language])
+        alias = self.aliases()[j]
+        shared = j < self.shared_count
+        other_market = "swapbay" if self.market == "nightowl" else "nightowl"
+        other: tuple[tuple[str, str], ...] = ()
+        if shared:
+            # one person behind both aliases: same PGP key and Telegram handle
+            ident = random.Random(f"{self.seed}:shared:{j}:identity")
+            base = vendor_aliases(self.seed, "nightowl", self.vendor_count, self.shared_count)[j]
+            armor, fpr = pgp_key(ident, f"{base} <{base.lower()}@protonmail.com>")
+            telegram = contacts_for(base, ident, ("telegram",))
+            other = ((other_market,
+                      vendor_aliases(self.seed, other_market, self.vendor_count, self.shared_count)[j]),)
+            language = "en" if self.market == "nightowl" else rng.choice(("en", "de", "nl"))
+        else:
+            armor, fpr = pgp_key(rng, f"{alias} <{alias.lower()}@protonmail.com>")
+            telegram = contacts_for(alias, rng, ("telegram",))
+        if self.market == "nightowl":
+            kinds = tuple(k for k in ("wickr", "session", "xmpp") if rng.random() < 0.7) or ("session",)
+        else:
+            kinds = tuple(k for k in ("wickr", "signal", "email") if rng.random() < 0.6) or ("signal",)
+            if not shared:
+                armor, fpr = None, None
+        contacts = (*telegram, *contacts_for(alias, rng, kinds))
+        level = rng.randint(1, 12)
+        fb_pos = rng.randint(level * 8, level * 90)
+        return Vendor(j, alias, language, country, contacts, armor, fpr, btc_address(rng), level, fb_pos,
+                      rng.randint(0, max(1, fb_pos // 40)), other)
+
+    def vendor_index(self, alias: str) -> int | None:
+        if self._alias_index is None:
+            self._alias_index = {a: j for j, a in enumerate(self.aliases())}
+        return self._alias_index.get(alias)
+
+    def vendor_path(self, alias: str) -> str:
+        if self.market == "nightowl":
+            return f"/vendor/{alias}/"
+        if self.market == "swapbay":
+            return f"/user/{alias}"
+        return "/kontakt/"
+
+    def vendor_truth(self, j: int) -> VendorTruth:
+        v = self.vendor(j)
+        return VendorTruth(alias=v.alias, path=self.vendor_path(v.alias), pgp_fingerprint=v.pgp_fingerprint,
+                           contacts=list(v.contacts), markets=dict(v.elsewhere),
+                           btc_addresses=[v.btc] if self.market != "swapbay" else [], country=v.country)
+
+    # -- truth ----------------------------------------------------------------------------
+    def truth(self, day: int) -> MarketTruth:
+        listings = {t.id: t for t in (self.listing(i, day) for i in self.active_indices(day))}
+        vendors = {}
+        for j in range(self.vendor_count):
+            vt = self.vendor_truth(j)
+            vendors.setdefault(vt.alias, vt)
+        return MarketTruth(listings=listings, vendors=vendors, render=RENDER[self.market])
+
+    def changes(self, day_from: int, day_to: int) -> Changes:
+        top = max(self.max_index(day_from), self.max_index(day_to))
+        before = {i for i in range(top) if self.active(i, day_from)}
+        after = {i for i in range(top) if self.active(i, day_to)}
+        both = before & after
+        changed = {i for i in both if self.price(i, day_from) != self.price(i, day_to)}
+        ident = self.listing_id
+        return Changes(appeared={ident(i) for i in after - before},
+                       removed={ident(i) for i in before - after},
+                       price_changed={ident(i) for i in changed})
+
+
+@lru_cache(maxsize=64)
+def vendor_aliases(seed: int, market: str, count: int, shared: int) -> tuple[str, ...]:
+    """All vendor aliases of a market, unique; the first `shared` are people active on two markets."""
+    if market == "rc-labor":
+        return (SHOP_ALIAS,)
+    seen: set[str] = set()
+    out: list[str] = []
+    for j in range(count):
+        if j < shared:
+            alias = alias_for(random.Random(f"{seed}:shared:{j}:alias"))
+            if market != "nightowl":
+                alias = variant_alias(alias, random.Random(f"{seed}:shared:{j}:variant"))
+        else:
+            rng = random.Random(f"{seed}:{market}:alias:{j}")
+            alias = alias_for(rng)
+            if market != "nightowl":
+                alias = alias.lower() if rng.random() < 0.5 else variant_alias(alias, rng)
+        if alias in seen:
+            alias = f"{alias}_{j}"
+        seen.add(alias)
+        out.append(alias)
+    return tuple(out)
+
+
+class World:
+    """The three sample markets on one simulator day (`day` may be moved while serving)."""
+
+    def __init__(self, seed: int = 7, listings: int = 40, day: int = 1, interstitial_rate: float = 0.1,
+                 captcha_always: bool = False) -> None:
+        if day < 1:
+            raise ValueError("day starts at 1")
+        self.seed = seed
+        self.listings = listings
+        self.day = day
+        self.interstitial_rate = interstitial_rate
+        self.captcha_always = captcha_always
+        self.markets = {m: MarketSim(seed, m, listings) for m in MARKETS}
+
+    def truth(self, market: str | None = None) -> dict[str, MarketTruth]:
+        """Market id -> truth on `self.day` (one market if named)."""
+        names = [market] if market else list(MARKETS)
+        return {m: self.markets[m].truth(self.day) for m in names}
+
+
+def changes(seed: int, listings: int, day_from: int, day_to: int) -> dict[str, Changes]:
+    """What appeared, vanished and changed price in each market between two days."""
+    world = World(seed=seed, listings=listings)
+    return {m: sim.changes(day_from, day_to) for m, sim in world.markets.items()}

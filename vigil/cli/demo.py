@@ -1,0 +1,106 @@
+"""`vigil demo`: serve the sample markets, print their ground truth, run the whole demo."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated
+
+import typer
+
+from vigil.cli.common import ConfigDirOption, DataDirOption, paths
+
+demo_app = typer.Typer(
+    help="The sample markets (a deterministic simulator, see demo/).", no_args_is_help=True
+)
+
+SeedOption = Annotated[int, typer.Option(help="Seed of the simulated world (same seed, same markets).")]
+ListingsOption = Annotated[int, typer.Option(help="Listings per market on day 1.")]
+DayOption = Annotated[int, typer.Option(min=1, help="Simulator day (1 = 2026-01-05); later days evolve.")]
+RateOption = Annotated[
+    float, typer.Option(min=0.0, max=1.0, help="Share of nightowl requests answered by a queue page.")
+]
+
+
+@demo_app.command("serve")
+def serve(
+    seed: SeedOption = 7,
+    listings: ListingsOption = 40,
+    day: DayOption = 1,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    base_port: Annotated[
+        int,
+        typer.Option(
+            help="nightowl listens on BASE+1, swapbay on BASE+2, rc-labor on BASE+3; 0: any free ports."
+        ),
+    ] = 8730,
+    interstitial_rate: RateOption = 0.1,
+) -> None:
+    """Serve the three sample markets until Ctrl-C."""
+    from demo import DEMO_CREDENTIALS, MARKETS, World
+    from demo.server import start
+
+    ports = {m: base_port + n + 1 for n, m in enumerate(MARKETS)} if base_port else None
+    handle = start(World(seed, listings, day, interstitial_rate), host, ports)
+    for market, url in handle.urls.items():
+        typer.echo(f"{market:10} {url}")
+    typer.echo(f"nightowl login: {DEMO_CREDENTIALS[0]} / {DEMO_CREDENTIALS[1]}  (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handle.stop()
+
+
+@demo_app.command("truth")
+def truth(
+    seed: SeedOption = 7,
+    listings: ListingsOption = 40,
+    day: DayOption = 1,
+    market: Annotated[
+        str | None, typer.Option(help="Only this market (nightowl, swapbay, rc-labor).")
+    ] = None,
+) -> None:
+    """Print the simulator's ground truth for a day as JSON."""
+    from demo import MARKETS, truth_json
+
+    if market is not None and market not in MARKETS:
+        typer.echo(f"error: unknown market {market!r}; one of {', '.join(MARKETS)}", err=True)
+        raise typer.Exit(2)
+    typer.echo(json.dumps(truth_json(seed, listings, day, market), ensure_ascii=False, indent=1))
+
+
+@demo_app.command("run")
+def run(
+    seed: SeedOption = 7,
+    listings: ListingsOption = 40,
+    day: DayOption = 1,
+    interstitial_rate: RateOption = 0.1,
+    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "WARNING",
+    progress: Annotated[float, typer.Option(help="Seconds between progress lines; 0: none.")] = 5.0,
+    data_dir: DataDirOption = None,
+    config_dir: ConfigDirOption = None,
+) -> None:
+    """Serve the sample markets, log in, crawl every market this build can, summarise.
+
+    The simulated day's date is the crawl's clock. Exit codes as for `vigil crawl`.
+    """
+    from vigil.crawling import exit_code
+    from vigil.demo_run import run_demo
+    from vigil.summary import print_summary
+
+    where = paths(data_dir, config_dir)
+    outcomes, urls = run_demo(where, seed=seed, listings=listings, day=day,
+                              interstitial_rate=interstitial_rate, log_level=log_level.upper(),
+                              progress=progress)
+    print(f"sample markets (day {day}, seed {seed}): "
+          + ", ".join(f"{m} {u}" for m, u in urls.items()))
+    print_summary(outcomes, where.index_path)
+    raise typer.Exit(exit_code(outcomes))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `demo` command group to the root app."""
+    app.add_typer(demo_app, name="demo")

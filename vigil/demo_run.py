@@ -7,6 +7,7 @@ day 1 then day 2 read like two days of monitoring.
 from __future__ import annotations
 
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, time
@@ -23,7 +24,11 @@ def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) ->
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = urllib.parse.urlencode({"username": credentials[0], "password": credentials[1]})
-    opener.open(f"{base_url}/login", data=form.encode(), timeout=10).read()
+    try:
+        opener.open(f"{base_url}/login", data=form.encode(), timeout=10).read()
+    except urllib.error.HTTPError:
+        pass  # the page after login may be a queue page: the cookie is already set
+
     for cookie in jar:
         if cookie.name == cookie_name and cookie.value:
             return cookie.value

@@ -1,0 +1,62 @@
+"""What `make demo` does, then what a newcomer does next: search, verify evidence."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from helpers import run_vigil
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = run_vigil("demo", "run", "--listings", "30", "--data-dir", str(data_dir),
+                       "--progress", "0")
+    return data_dir, result
+
+
+def test_demo_run_crawls_every_market_it_can_and_summarises(demo_data):
+    _, result = demo_data
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.strip()}
+    assert lines["nightowl"][1] == "ok" and int(lines["nightowl"][-1]) == 30
+    assert lines["rc-labor"][1] == "ok" and int(lines["rc-labor"][-1]) == 30
+    assert "waiting for browser rendering" in " ".join(lines["swapbay"])
+
+
+def test_search_json_returns_extraction_vendor_price_and_evidence(demo_data):
+    data_dir, _ = demo_data
+    result = run_vigil("search", "cocaine", "--json", "--data-dir", str(data_dir))
+    assert result.returncode == 0
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert hits
+    for hit in hits:
+        assert "cocaine" in {s["name"] for s in hit["extraction"]["substances"]}
+        assert hit["vendor"]
+        assert hit["price"]["amount"] and hit["price"]["currency"] and hit["price"]["eur"]
+        assert hit["evidence"] and all(len(sha) == 64 for sha in hit["evidence"])
+
+
+def test_search_table_and_filters(demo_data):
+    data_dir, _ = demo_data
+    table = run_vigil("search", "cocaine", "--market", "nightowl", "--data-dir", str(data_dir))
+    assert table.returncode == 0 and "nightowl" in table.stdout and "listings" in table.stdout
+    bad = run_vigil("search", "x", "--since", "yesterday", "--data-dir", str(data_dir))
+    assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+def test_evidence_verify_passes_then_catches_tampering(demo_data):
+    data_dir, _ = demo_data
+    ok = run_vigil("evidence", "verify", "--data-dir", str(data_dir))
+    assert ok.returncode == 0, ok.stdout
+    victim = next((data_dir / "evidence").glob("*/*/*.gz"))
+    original = victim.read_bytes()
+    victim.write_bytes(gzip.compress(b"<html>forged</html>"))
+    try:
+        bad = run_vigil("evidence", "verify", "--data-dir", str(data_dir))
+    finally:
+        victim.write_bytes(original)
+    assert bad.returncode == 1
+    assert f"MISMATCH {victim.name.removesuffix('.gz')}" in bad.stdout

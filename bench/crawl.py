@@ -70,7 +70,8 @@ def main() -> None:
     finally:
         handle.stop()
     print(f"market {args.market}: {active} active listings on day 1 (seed {args.seed})")
-    print(out.strip().splitlines()[-3])
+    summary = [line for line in out.splitlines() if line.startswith(("market ", args.market))]
+    print("\n".join(summary))
     print(f"{'run':<34} {'seconds':>8} {'listings/s':>11}")
     print(f"{'scrapy, no pipelines (baseline)':<34} {bare:>8.1f} {active / bare:>11.0f}")
     print(f"{'vigil end to end':<34} {full:>8.1f} {active / full:>11.0f}")

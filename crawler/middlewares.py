@@ -98,6 +98,7 @@ class SessionMiddleware:
         self.secrets_file = secrets_file
         self._cookie: str | None = None
         self._loaded = False
+        self._seeded: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SessionMiddleware:
@@ -115,10 +116,16 @@ class SessionMiddleware:
         config = _config(self.crawler)
         if config is None or not config.session.cookie_name:
             return
-        hosts = {urlsplit(m).netloc for m in config.mirrors}
+        host = urlsplit(request.url).hostname or ""
+        if host in self._seeded or host not in {urlsplit(m).hostname for m in config.mirrors}:
+            return
         value = self._value(config)
-        if value and urlsplit(request.url).netloc in hosts:
-            request.cookies = {**_cookies(request), config.session.cookie_name: value}
+        if value:
+            # Seed the cookie jar once per mirror, for the whole site (path "/"); from then on
+            # Scrapy's CookiesMiddleware sends it, and a rotated value set by the site wins.
+            self._seeded.add(host)
+            cookie = {"name": config.session.cookie_name, "value": value, "domain": host, "path": "/"}
+            request.cookies = [*_cookies(request), cookie]
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         config = _config(self.crawler)
@@ -134,9 +141,12 @@ class SessionMiddleware:
         return response
 
 
-def _cookies(request: Request) -> dict[str, Any]:
+def _cookies(request: Request) -> list[dict[str, Any]]:
+    """A request's own cookies in Scrapy's verbose form."""
     cookies = request.cookies
-    return dict(cookies) if isinstance(cookies, dict) else {}
+    if isinstance(cookies, dict):
+        return [{"name": k, "value": v} for k, v in cookies.items()]
+    return list(cookies or [])
 
 
 class InterstitialMiddleware:

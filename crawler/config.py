@@ -219,7 +219,6 @@ class PolitenessSpec(_Strict):
     timeout: float = Field(default=60, gt=0, description="seconds per request")
     max_page_bytes: int = Field(default=5_000_000, gt=0, description="larger pages are dropped")
     max_pages: int = Field(default=0, ge=0, description="stop after this many pages; 0: no cap")
-    depth_limit: int = Field(default=50, ge=0)
     retries: int = Field(default=3, ge=0)
 
 

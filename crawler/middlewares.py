@@ -133,9 +133,7 @@ class SessionMiddleware:
             return response
         if page_matches(config.session.login_page, response):
             self.crawler.stats.inc_value("vigil/session/login_wall")
-            logger.warning(
-                "login wall at %s: the market needs a (new) session cookie", response.url
-            )
+            logger.warning("login wall at %s: the market needs a (new) session cookie", response.url)
             close_crawl(self.crawler, NEEDS_SESSION)
             raise IgnoreRequest("login wall")
         return response

@@ -18,8 +18,9 @@ import scrapy
 from parsel import Selector
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
@@ -66,7 +67,7 @@ class MarketSpider(scrapy.Spider):
             # Browser rendering is a later capability; never read a JS market's API directly.
             raise CloseSpider("waiting_for_browser")
         for path in self.config.navigation.start_urls:
-            yield scrapy.Request(self._absolute(path), callback=self.parse_start)
+            yield scrapy.Request(self._absolute(path), callback=self.parse_start, errback=self.on_error)
 
     def _watched(self) -> list[scrapy.Request]:
         """Watched pages the walk did not reach, visited once it is done (so that a
@@ -77,20 +78,19 @@ class MarketSpider(scrapy.Spider):
             url = self._absolute(path)
             listing_id = self._listing_id(url)
             if listing_id is None:
-                self.logger.error(
-                    "watched listing %s: its URL has no id (listings.id_from_url)", url
-                )
+                self.logger.error("watched listing %s: its URL has no id (listings.id_from_url)", url)
             elif listing_id not in self._seen_listings:
                 requests.append(
                     scrapy.Request(
                         url,
                         callback=self.parse_listing,
+                        errback=self.on_error,
                         cb_kwargs={"listing_id": listing_id, "card": {}, "card_page": None},
                     )
                 )
         if self.config.vendors is not None:
             requests += [
-                scrapy.Request(self._absolute(path), callback=self.parse_vendor)
+                scrapy.Request(self._absolute(path), callback=self.parse_vendor, errback=self.on_error)
                 for path in nav.watch_vendors
             ]
         return requests
@@ -112,7 +112,7 @@ class MarketSpider(scrapy.Spider):
         if nav.category_links is not None:
             for href in read_all(nav.category_links, response.selector, response.url):
                 yield response.follow(
-                    href, callback=self.parse_category, cb_kwargs={"page_number": 1}
+                    href, callback=self.parse_category, errback=self.on_error, cb_kwargs={"page_number": 1}
                 )
         yield from self.parse_category(response, page_number=1)
 
@@ -139,13 +139,21 @@ class MarketSpider(scrapy.Spider):
                     yield scrapy.Request(
                         url,
                         callback=self.parse_listing,
+                        errback=self.on_error,
                         cb_kwargs={"listing_id": listing_id, "card": {}, "card_page": None},
                     )
-        if nav.next_page is not None and page_number < nav.max_pages_per_category:
+        if nav.next_page is not None:
             href = read_field(nav.next_page, response.selector, response.url)
-            if isinstance(href, str):
+            if isinstance(href, str) and page_number >= nav.max_pages_per_category:
+                # the market has more than the cap allows: this run did not see everything
+                self.crawler.stats.inc_value("vigil/pages/pagination_capped")
+                self.logger.warning("pagination capped at %d pages: %s", page_number, response.url)
+            elif isinstance(href, str):
                 yield response.follow(
-                    href, callback=self.parse_category, cb_kwargs={"page_number": page_number + 1}
+                    href,
+                    callback=self.parse_category,
+                    errback=self.on_error,
+                    cb_kwargs={"page_number": page_number + 1},
                 )
 
     def _from_card(
@@ -173,6 +181,7 @@ class MarketSpider(scrapy.Spider):
             yield scrapy.Request(
                 url,
                 callback=self.parse_listing,
+                errback=self.on_error,
                 cb_kwargs={"listing_id": listing_id, "card": fields, "card_page": capture},
             )
         else:
@@ -202,7 +211,7 @@ class MarketSpider(scrapy.Spider):
         vendors = self.config.vendors
         if vendors is not None and vendors.follow and vendors.links is not None:
             for href in read_all(vendors.links, response.selector, response.url):
-                yield response.follow(href, callback=self.parse_vendor)
+                yield response.follow(href, callback=self.parse_vendor, errback=self.on_error)
 
     def _emit_listing(
         self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
@@ -213,13 +222,11 @@ class MarketSpider(scrapy.Spider):
             self.crawler.stats.inc_value("vigil/listings/duplicate")
             return
         self._seen_listings.add(listing_id)
-        yield ListingItem(
-            market=self.market_id, listing_id=listing_id, url=url, fields=fields, pages=pages
-        )
+        yield ListingItem(market=self.market_id, listing_id=listing_id, url=url, fields=fields, pages=pages)
         vendors = self.config.vendors
         vendor_url = fields.get("vendor_url")
         if vendors is not None and vendors.follow and isinstance(vendor_url, str):
-            yield scrapy.Request(vendor_url, callback=self.parse_vendor)
+            yield scrapy.Request(vendor_url, callback=self.parse_vendor, errback=self.on_error)
 
     def parse_vendor(
         self,
@@ -250,6 +257,7 @@ class MarketSpider(scrapy.Spider):
             yield scrapy.Request(
                 urljoin(fields["_url"], extra.path),
                 callback=self.parse_vendor,
+                errback=self.on_error,
                 cb_kwargs={"fields": fields, "pages": pages, "step": step + 1},
             )
             return
@@ -259,9 +267,15 @@ class MarketSpider(scrapy.Spider):
             self.crawler.stats.inc_value("vigil/vendors/without_alias")
             self.logger.warning("vendor page without an alias: %s", url)
             return
-        yield VendorItem(
-            market=self.market_id, alias=alias.strip(), url=url, fields=fields, pages=pages
-        )
+        yield VendorItem(market=self.market_id, alias=alias.strip(), url=url, fields=fields, pages=pages)
+
+    def on_error(self, failure: Failure) -> None:
+        """A request that failed for good (after retries, or refused): the run is incomplete."""
+        if failure.check(IgnoreRequest) and self.crawler.stats.get_value("vigil/close_reason"):
+            return  # the crawl is already ending (login wall, captcha): that is its status
+        self.crawler.stats.inc_value("vigil/requests/failed")
+        self.crawler.stats.inc_value(f"vigil/requests/failed/{failure.type.__name__}")
+        self.logger.error("%s failed: %s", failure.request.url, failure.getErrorMessage())
 
     # --- helpers -------------------------------------------------------------------------
     def _absolute(self, path: str) -> str:
@@ -286,7 +300,6 @@ class MarketSpider(scrapy.Spider):
         return cached
 
 
-
 def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:
     """The market's politeness and bounds become this crawl's Scrapy settings."""
     p = config.politeness
@@ -298,7 +311,10 @@ def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:
         "DOWNLOAD_TIMEOUT": p.timeout,
         "DOWNLOAD_MAXSIZE": p.max_page_bytes,
         "DOWNLOAD_WARNSIZE": min(p.max_page_bytes, 1_000_000),
-        "DEPTH_LIMIT": p.depth_limit,
+        # The walk is bounded by its structure (start -> categories, each at most
+        # max_pages_per_category pages -> listings -> vendors), not by link depth, which
+        # would silently cut long categories short.
+        "DEPTH_LIMIT": 0,
         "RETRY_TIMES": p.retries,
         "CLOSESPIDER_PAGECOUNT": p.max_pages,
     }

@@ -23,9 +23,15 @@ ERROR_STATS = (
     "vigil/anonymity/refused",
     "vigil/dropped",
     "vigil/pages/category_missing",
+    "vigil/pages/pagination_capped",
+    "vigil/requests/failed",
 )
-LISTING_STATS = ("vigil/listings/new", "vigil/listings/changed", "vigil/listings/unchanged",
-                 "vigil/listings/reappeared")
+LISTING_STATS = (
+    "vigil/listings/new",
+    "vigil/listings/changed",
+    "vigil/listings/unchanged",
+    "vigil/listings/reappeared",
+)
 
 
 def run_status(reason: str, stats: dict[str, Any]) -> str:
@@ -75,9 +81,7 @@ class CrawlRunExtension:
             removed = context.store.mark_removed(run.market, run.id, run.finished_at)
             stats.set_value("vigil/listings/removed", len(removed))
         else:
-            logger.warning(
-                "run %s ended %s (%s): nothing is marked removed", run.id, status, reason
-            )
+            logger.warning("run %s ended %s (%s): nothing is marked removed", run.id, status, reason)
         stats.set_value("vigil/run_status", status)
         stats.set_value("vigil/run_id", run.id)
         run.stats = {k: v for k, v in stats.get_stats().items() if _keep(k)}

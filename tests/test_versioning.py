@@ -150,3 +150,29 @@ def test_scrapy_crawl_command_runs_the_same_spider_and_pipelines(market, tmp_pat
     store = SqliteStore(tmp_path / "scrapy-data" / "vigil.sqlite3")
     assert store.count_listings("toy") == 3
     assert store.runs("toy")[0].status == "ok"
+
+
+def test_a_category_longer_than_its_page_cap_makes_the_run_partial(market, tmp_path):
+    pages, crawl, index = market
+    day_one(pages)
+    config = yaml.safe_load((tmp_path / "config" / "markets" / "toy.yaml").read_text())
+    config["navigation"]["max_pages_per_category"] = 1
+    (tmp_path / "config" / "markets" / "toy.yaml").write_text(yaml.safe_dump(config))
+    assert crawl(1) == 4
+    store = SqliteStore(index)
+    assert store.runs("toy")[0].stats["vigil/pages/pagination_capped"] == 1
+    assert store.count_listings("toy") == 2  # the first page's listings are kept
+
+
+def test_an_oversized_page_is_dropped_and_the_run_is_partial(market, tmp_path):
+    pages, crawl, index = market
+    day_one(pages)
+    pages["/item/b"] = item_page("x" * 300_000)
+    config = yaml.safe_load((tmp_path / "config" / "markets" / "toy.yaml").read_text())
+    config["politeness"]["max_page_bytes"] = 100_000
+    (tmp_path / "config" / "markets" / "toy.yaml").write_text(yaml.safe_dump(config))
+    assert crawl(1) == 4
+    store = SqliteStore(index)
+    assert store.runs("toy")[0].stats["vigil/requests/failed"] == 1
+    assert store.get_listing("toy", "b") is None
+    assert store.count_listings("toy") == 2

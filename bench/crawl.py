@@ -21,11 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from demo.server import start  # noqa: E402
-
 from crawler.config import load_market  # noqa: E402
 from crawler.secrets import env_name  # noqa: E402
 from demo import DEMO_CREDENTIALS, World  # noqa: E402
+from demo.server import start  # noqa: E402
 from vigil.demo_run import demo_login  # noqa: E402
 
 

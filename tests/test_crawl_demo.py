@@ -10,10 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from demo import DEMO_CREDENTIALS, World, changes, day_date
-from demo.server import Handle, start
 from helpers import run_vigil
 
+from demo import DEMO_CREDENTIALS, World, changes, day_date
+from demo.server import Handle, start
 from index.sqlite import SqliteStore
 from pipelines.normalize import clean_text
 from vigil.demo_run import demo_login

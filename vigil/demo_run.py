@@ -6,6 +6,7 @@ day 1 then day 2 read like two days of monitoring.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import urllib.error
 import urllib.parse
@@ -24,10 +25,9 @@ def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) ->
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = urllib.parse.urlencode({"username": credentials[0], "password": credentials[1]})
-    try:
+    # the page after login may be a queue page (an HTTP error): the cookie is already set
+    with contextlib.suppress(urllib.error.HTTPError):
         opener.open(f"{base_url}/login", data=form.encode(), timeout=10).read()
-    except urllib.error.HTTPError:
-        pass  # the page after login may be a queue page: the cookie is already set
 
     for cookie in jar:
         if cookie.name == cookie_name and cookie.value:
@@ -46,9 +46,8 @@ def run_demo(
     progress: float = 5.0,
 ) -> tuple[list[CrawlOutcome], dict[str, str]]:
     """Serve the sample markets, crawl every one this build can, return the outcomes."""
-    from demo.server import start
-
     from demo import DEMO_CREDENTIALS, MARKETS, World, day_date
+    from demo.server import start
 
     world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
     handle = start(world, host="127.0.0.1")

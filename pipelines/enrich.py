@@ -37,9 +37,8 @@ class EnrichPipeline:
             if amount is not None and currency:
                 fields["price_eur"] = to_eur(amount, currency, today)
         else:
-            text = "\n".join(
-                str(fields.get(name, "")) for name in ("description", "contacts", "pgp_key")
-            )
+            parts = [fields.get(name) or "" for name in ("description", "contacts", "pgp_key")]
+            text = "\n".join("\n".join(p) if isinstance(p, list) else str(p) for p in parts)
             record = {"id": item.alias, "title": "", "description": text}
         item.extraction = extract(record, on=today)
         return item

@@ -143,7 +143,11 @@ def build_vendor(item: VendorItem, now: datetime, previous: Vendor | None) -> Ve
             for c in ([contacts] if isinstance(contacts, str) else contacts)
         ],
         crypto_addresses=list(extraction.get("crypto_addresses", [])),
-        mentions=[str(m) for m in extraction.get("market_mentions", [])],
+        mentions=[
+            f"{m['market']}:{m['alias']}" if m.get("alias") else str(m["market"])
+            for m in extraction.get("markets", [])
+            if isinstance(m, dict) and m.get("market")
+        ],
         evidence=list(item.evidence),
         first_seen=previous.first_seen if previous else now,
         last_seen=now,

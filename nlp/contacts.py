@@ -19,13 +19,21 @@ _XMPP_DOMAINS = ("jabber", "xmpp", "exploit.im", "thesecure.biz", "jabb.im", "di
                  "404.city", "creep.im", "riseup.net", "jabber.cz", "xmpp.jp", "conversations.im")
 _TELEGRAM_LINK_RE = re.compile(r"(?:https?://)?(?:t|telegram)\.me/(?:joinchat/|\+)?([A-Za-z0-9_+-]{4,64})",
                                re.IGNORECASE)
-# "telegram: @handle", "TG - handle", "wickr me: handle", "threema ABCD1234"
+# "telegram: @handle", "TG - handle", "wickr me: handle", "threema ABCD1234", and the
+# obfuscated spellings of the markets ("w.i.c.k.r :--> x", "Wick...r...x", "k1k....x")
 _APP_RE = re.compile(
-    r"(?<![\w])(?P<app>telegram|telegramm|tg|signal|session|threema|wickr(?:\s?me)?|wire|kik|"
-    r"snapchat|snap|whatsapp|whats\s?app|wa|element|matrix|briar|simplex|icq|skype|discord)"
-    r"\s?(?:id|user(?:name)?|handle|me|contact)?\s?[:=\-–>@]{0,3}\s?(?P<handle>@?[A-Za-z0-9_.\-+#:]{3,80})",
+    r"(?=[tswkembid])(?<![\w])(?P<app>telegram|telegramm|tg|signal|session|threema|wire|"
+    r"w\W{0,4}[i1!]{1,2}\W{0,4}c?\W{0,4}k{1,2}\W{0,4}r(?:\s?me(?![a-z]))?|"
+    r"k\W?[i1!]{1,2}\W?k|snapchat|snap|whatsapp|whats\s?app|wa|element|matrix|briar|simplex|icq|"
+    r"skype|discord)(?![a-z])"
+    r"(?P<between>(?:\s?(?:id|user(?:name)?|name|handle|me|contact|messenger|app)(?![a-z]))*"
+    r"[\s:=\-–>@.*…,?]{0,16})"
+    r"(?P<handle>@?[A-Za-z0-9_][A-Za-z0-9_.\-+#:]{2,80})",
     re.IGNORECASE,
 )
+# the same, where a handle that ran into an app name was cut: "moonrider71|KIK....x"
+_APP_AT_RE = re.compile(_APP_RE.pattern.replace("(?=[tswkembid])(?<![\\w])", "", 1), re.IGNORECASE)
+_OBFUSCATED_APP_RE = re.compile(r"[\W1!]")
 _APP_KIND = {"telegram": "telegram", "telegramm": "telegram", "tg": "telegram",
              "signal": "signal", "session": "session", "threema": "threema", "wickr": "wickr",
              "wickrme": "wickr", "wire": "wire", "kik": "kik", "snapchat": "snapchat",
@@ -39,14 +47,17 @@ _WORDY_APPS = frozenset({"tg", "wa", "snap", "signal", "session", "wire", "eleme
 _SESSION_ID_RE = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 _THREEMA_ID_RE = re.compile(r"^[A-Z0-9*][A-Z0-9]{7}$")
 _PHONE_HINT_RE = re.compile(r"(?<![\w+])\+\s?\d[\d\s().\-]{6,18}\d")
-_STOP_HANDLES = {"for", "only", "and", "the", "me", "us", "or", "to", "app", "please", "contact",
+_STOP_HANDLES = {"name", "before", "after", "from", "aus", "now", "asap", "today", "download",
+                 "store", "play", "ssenger", "wickr", "kik", "telegram", "whatsapp", "signal",
+                 "email", "mail", "text", "call", "you", "your", "if", "by", "add", "hit", "send",
+                 "for", "only", "and", "the", "me", "us", "or", "to", "app", "please", "contact",
                  "message", "msg", "available", "number", "id", "user", "handle", "is", "at",
                  "on", "via", "with", "account", "group", "channel", "protocol", "messenger",
                  "private", "chat", "orders", "order", "customers", "support", "update",
                  "updates", "news", "here", "link", "below", "above", "key", "sessions"}
 
 _FPR_RE = re.compile(
-    r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])"
+    r"(?=[0-9A-Fa-f])(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])"
 )
 _FPR_HINT_RE = re.compile(r"(?:fingerprint|fpr|key\s?id|pgp|gpg|fp)\W{0,12}$", re.IGNORECASE)
 _KEY_BLOCK_RE = re.compile(
@@ -80,13 +91,91 @@ _MARKET_MENTION_RE = re.compile(
 
 
 _MENTION_TRIGGER_RE = re.compile(
-    r"(?:also|find|vend|sell|formerly|previously|ex[\s-]|seen|auch|aussi|ook\sop|te[zż]\sna)",
+    r"(?=[afvspeot])(?:also|find|vend|sell|formerly|previously|ex[\s-]|seen|auch|aussi|ook\sop|"
+    r"te[zż]\sna)",
     re.IGNORECASE,
 )
 
 
+# Top-level domains seen in vendor e-mail addresses: a longer last label ran into the next
+# word ("gmail.comyou", "protonmail.comwhatzapp").
+_TLDS = ("com", "net", "org", "info", "biz", "io", "me", "ch", "de", "nl", "fr", "uk", "co", "ru",
+         "pl", "cz", "es", "it", "eu", "li", "is", "se", "at", "be", "dk", "fi", "no", "pt", "cc",
+         "to", "im", "su", "us", "ca", "au", "xyz", "onion", "city", "email", "tech", "pro")
+_TLD_SET = frozenset(_TLDS)
+
+
+def _clean_email(value: str) -> str | None:
+    """An address as written, without the words run into either end of it."""
+    local, _, domain = value.rpartition("@")
+    local = re.split(r"\.{2,}|…", local)[-1].strip(".")
+    if not local:
+        return None
+    labels = domain.split(".")
+    last = labels[-1]
+    if last not in _TLD_SET:
+        prefixes = [tld for tld in _TLDS if last.startswith(tld)]
+        if prefixes:
+            labels[-1] = max(prefixes, key=len) if last[:3] not in _TLD_SET else last[:3]
+    return f"{local}@{'.'.join(labels)}"
+
+
 def _norm_handle(h: str) -> str:
     return h.strip(".,;:)(-").lstrip("@")
+
+
+def _app_name(raw: str) -> str | None:
+    """The app a (possibly obfuscated) keyword names: "w.i.c.k.r" → wickr, "k1k" → kik."""
+    low = raw.lower()
+    plain = re.sub(r"\s", "", low)
+    if plain in _APP_KIND or plain in ("whatsapp", "whats app"):
+        return plain
+    squeezed = _OBFUSCATED_APP_RE.sub("", low.replace("1", "i").replace("!", "i"))
+    squeezed = re.sub(r"(.)\1+", r"\1", squeezed)
+    if squeezed in ("wickr", "wikr", "wickrme", "wikrme"):
+        return "wickr"
+    if squeezed in ("kik", "kiik"):
+        return "kik"
+    return None
+
+
+# App names and small words that run into a handle when a listing lost its line breaks:
+# "snow41Whatsapp", "moonrider71KIK", "Fisherman27Email", "NIGHTSHOPTEAMemai"
+_RUN_IN_WORDS = ("whatsapp", "whatzapp", "whats-app", "whats", "telegram", "wickr", "email",
+                 "emai", "gmail", "signal", "snapchat", "contact", "phone", "kik", "icq", "text",
+                 "call", "tel", "or", "and", "dear", "hello", "hi", "shipping", "thanks", "thank",
+                 "please", "we", "our", "for", "buy", "order", "orders", "price", "prices", "note",
+                 "welcome", "available", "delivery", "product", "fast", "the", "to", "me", "id",
+                 "protonmail", "proton", "mail", "online", "full", "details", "info", "more")
+# an obfuscated app name glued after a handle: "for2uK1k", "APPW1ckr"
+_OBFUSCATED_RUN_IN_RE = re.compile(r"(?<=[a-z0-9])(?:W[i1!]ckr|K[i1!]k|WICKR|KIK)$|(?<=[A-Z])W[i1!]ckr$")
+_LONG_RUN_IN = frozenset({"whatsapp", "whatzapp", "telegram", "wickr", "email", "signal",
+                          "snapchat", "contact", "phone"})
+
+
+def _clean_handle(raw: str) -> str:
+    """A handle as written, cut where the next word or a run of dots begins."""
+    handle = re.split(r"\.{2,}|…|\.(?=[A-Z][a-z])", raw, maxsplit=1)[0]
+    handle = _norm_handle(handle)
+    m = _OBFUSCATED_RUN_IN_RE.search(handle)
+    if m and m.start() >= 2:
+        handle = _norm_handle(handle[: m.start()])
+    changed = True
+    while changed and len(handle) > 2:
+        changed = False
+        low = handle.lower()
+        for word in _RUN_IN_WORDS:
+            cut = len(handle) - len(word)
+            if cut < 2 or not low.endswith(word):
+                continue
+            head, tail = handle[:cut], handle[cut:]
+            boundary = (tail[0].isupper() and (head[-1].islower() or head[-1].isdigit())) or (
+                tail[0].islower() and (head[-1].isupper() or head[-1].isdigit()))
+            if boundary or word in _LONG_RUN_IN:
+                handle = _norm_handle(head)
+                changed = True
+                break
+    return handle
 
 
 def find_contacts(text: str) -> list[dict[str, str]]:
@@ -100,7 +189,9 @@ def find_contacts(text: str) -> list[dict[str, str]]:
 
     if "@" in text:
         for m in _EMAIL_RE.finditer(text):
-            value = m.group().lower().strip(".")
+            value = _clean_email(m.group().lower().strip("."))
+            if value is None:
+                continue
             before = text[max(0, m.start() - 20) : m.start()]
             domain = value.rsplit("@", 1)[1]
             is_xmpp = _XMPP_HINT_RE.search(before) or any(d in domain for d in _XMPP_DOMAINS)
@@ -110,15 +201,26 @@ def find_contacts(text: str) -> list[dict[str, str]]:
             add("telegram", m.group(1))
     for m in _SESSION_ID_RE.finditer(text):
         add("session", m.group().lower())
-    for m in _APP_RE.finditer(text):
-        app = re.sub(r"\s", "", m.group("app").lower())
-        kind = _APP_KIND.get(app, app)
-        handle = _norm_handle(m.group("handle"))
-        raw_handle = m.group("handle")
-        if not handle or handle.lower() in _STOP_HANDLES:
+    handles: list[tuple[str, str]] = []
+    pos = 0
+    cut = False
+    while (m := (cut and _APP_AT_RE.match(text, pos)) or _APP_RE.search(text, pos)) is not None:
+        pos = m.end()
+        cut = False
+        app = _app_name(m.group("app"))
+        if app is None:
             continue
-        between = m.group()[len(m.group("app")) : m.start("handle") - m.start()]
-        explicit = raw_handle.startswith("@") or any(c in between for c in ":=-–>@")
+        kind = _APP_KIND.get(app, app)
+        raw_handle = m.group("handle")
+        handle = _clean_handle(raw_handle)
+        if handle and len(handle) < len(raw_handle):
+            # the handle ran into the next words: read them again ("x25KIK....x25")
+            pos = m.start("handle") + max(raw_handle.find(handle), 0) + len(handle)
+            cut = True
+        if len(handle) < 3 or re.sub(r"\d+$", "", handle.lower()) in _STOP_HANDLES:
+            continue
+        between = m.group("between")
+        explicit = raw_handle.startswith("@") or any(c in between for c in ":=-–>@.*…")
         if app in _WORDY_APPS and not explicit:
             continue  # "wire transfer", "fast session", "tg" + a word: not a handle
         if kind == "threema":
@@ -130,6 +232,11 @@ def find_contacts(text: str) -> list[dict[str, str]]:
         elif handle.startswith("+") or handle.replace("-", "").replace(".", "").isdigit():
             continue  # a number: the phone pass below reads it
         elif not any(c.isalpha() for c in handle):
+            continue
+        handles.append((kind, handle))
+    for kind, handle in handles:
+        # "NoLimitTradeour" beside "NoLimitTrade": the longer one ran into the next word
+        if any(k == kind and h != handle and handle.startswith(h) for k, h in handles):
             continue
         add(kind, handle)
     if "+" in text:

@@ -20,9 +20,14 @@ class Context:
     cue_re: re.Pattern[str]
     block_before: frozenset[str]
     block_after: frozenset[str]
+    non_drug_re: re.Pattern[str]
 
     def has_cue(self, folded: str) -> bool:
         return self.cue_re.search(folded) is not None
+
+    def non_drug(self, folded: str) -> bool:
+        """True when the text uses the vocabulary of an everyday good (`non_drug_words`)."""
+        return self.non_drug_re.search(folded) is not None
 
     def blocked(self, folded: str, start: int, end: int) -> bool:
         """True when the word right before or after the span cancels an ambiguous alias."""
@@ -33,7 +38,12 @@ class Context:
             two = " ".join(before[-2:])
             if last in self.block_before or two in self.block_before:
                 return True
-        return after is not None and after.group() in self.block_after
+        if after is None:
+            return False
+        if after.group() in self.block_after:
+            return True
+        nxt = _WORD_RE.search(folded, after.end(), min(len(folded), after.end() + 40))
+        return nxt is not None and f"{after.group()} {nxt.group()}" in self.block_after
 
 
 def _words(data: dict[str, object], key: str) -> list[str]:
@@ -48,10 +58,15 @@ def load() -> Context:
     data = yaml.safe_load((LEXICON_DIR / "_context.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("version") != 1:
         raise LexiconError("_context.yaml: needs 'version: 1'")
-    cues = sorted(set(_words(data, "cue_words")), key=len, reverse=True)
-    cue_alt = "|".join(r"\W+".join(map(re.escape, c.split())) for c in cues)
     return Context(
-        cue_re=re.compile(rf"(?<![^\W_])(?:{cue_alt})(?![^\W_])"),
+        cue_re=_alternation(_words(data, "cue_words")),
         block_before=frozenset(_words(data, "block_before")),
         block_after=frozenset(_words(data, "block_after")),
+        non_drug_re=_alternation(_words(data, "non_drug_words")),
     )
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    ordered = sorted(set(words), key=len, reverse=True)
+    alt = "|".join(r"\W+".join(map(re.escape, w.split())) for w in ordered)
+    return re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])")

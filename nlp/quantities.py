@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 
 _NUM = r"\d{1,7}(?:[.,]\d{1,4})?"
+# The same number, not preceded by a digit, "." or ",". The lookbehind sits after the first
+# digit so that the regex engine can skip to the next digit (several times faster).
+_NUM_START = r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,4})?"
 _MASS_UNITS = {
     "g": ("g", 1.0), "gr": ("g", 1.0), "grs": ("g", 1.0), "gram": ("g", 1.0),
     "grams": ("g", 1.0), "gramm": ("g", 1.0), "gramme": ("g", 1.0), "grammes": ("g", 1.0),
@@ -46,12 +49,18 @@ _COUNT_UNITS = (
     "sheets", "sheet", "gummies", "gummy", "cookies", "carts", "cartridges", "pens", "pen",
     "patches", "patch", "qty", "ct", "count", "x", "teile", "teil", "pils", "pillz", "rolls",
     "beans", "buttons", "squares", "doses", "dose", "pieces", "stamps", "tabz", "tabbs",
+    "boxes", "box", "bottles", "bottle", "packs", "sachets", "sachet", "seeds", "seed", "slices",
+    "slice", "ampuls", "ampul", "ampules", "ampule", "flacons", "pieces", "pasticche", "cachets",
+    "capsulas", "kapsul", "ea", "lollis", "lollipops", "suckers", "candies", "bonbons",
+    "caramels", "brownies", "stix", "sticks", "cans", "films", "pouches", "syringes",
 )
 _DOSAGE_FORM_WORDS = re.compile(
     r"(?<![^\W\d_])(?:tabs?|tablet\w*|pills?|pillen|capsules?|caps|kapsel\w*|blotters?|"
     r"cartridges?|carts?|vials?|ampoules?|pens?|gumm(?:y|ies)|bars?|patch(?:es)?|strips?|"
     r"films?|lozenges?|drops|spray|edibles?|cookies?|chocolates?|brownies?|injections?|"
-    r"suppositor\w*|press(?:ed)?|stuks|szt|stk|pcs|comprim\w*|pastill\w*|softgels?|syrup)"
+    r"suppositor\w*|press(?:ed)?|stuks|szt|stk|pcs|comprim\w*|pastill\w*|softgels?|syrup|"
+    r"cap|cand(?:y|ies)|lollipops?|lollis?|suckers?|caramels?|bonbons?|sachets?|jelly|slices?|"
+    r"ampul(?:e|es|s)?|injectables?|pasticche|cachets|capsulas|kapsul\w*|syringes?)"
     r"(?![^\W\d_])"
 )
 _MASS_ALT = "|".join(sorted((re.escape(u) for u in _MASS_UNITS), key=len, reverse=True))
@@ -59,7 +68,7 @@ _COUNT_ALT = "|".join(sorted((re.escape(u) for u in set(_COUNT_UNITS)), key=len,
 
 # "5000x 170mg", "100 x 2mg", "10 pills x 2mg"
 _COUNT_DOSE_RE = re.compile(
-    rf"(?<![\d.,])(?P<count>\d{{1,7}})\s?(?:x|×|\*|pcs|tabs|pills)\s?(?:of\s)?"
+    rf"(?P<count>\d(?<![\w.,/-]\d)\d{{0,6}})\s?(?:x|×|\*|pcs|tabs|pills)\s*(?:of\s)?"
     rf"(?P<dose>{_NUM})\s?(?P<unit>mg|mcg|ug|g)(?![^\W\d_])"
 )
 # "1g/5g/10g" and "1/5/10 g"
@@ -76,20 +85,72 @@ _WORD_AMOUNT_RE = re.compile(
     r"quarter\s?(?:oz|ounce|pound|lb|p|kilo|key)|eighth|8th|an?\s(?:oz|ounce|zip|qp|hp|kilo|key|pound)"
     r"|(?<![\d.,])(?:qp|hp))(?![^\W\d_])"
 )
+_WORD_AMOUNT_HINTS = ("half", "quarter", "eighth", "8th", "oz", "ounce", "zip", "qp", "hp", "kilo",
+                      "key", "pound", "lb", "gram", " g")
 _WORD_PREFIX_RE = re.compile(r"^(?:half|quarter)\s?(?:an?\s)?|^an?\s")
 _DIGIT_RE = re.compile(r"\d")
 _AMOUNT_RE = re.compile(
-    rf"(?<![\d.,])(?P<num>{_NUM})(?:\s?(?:-|–|to)\s?{_NUM})?\s?(?P<plus>\+)?\s?"
+    rf"(?P<num>{_NUM_START})(?:\s?(?:-|–|to)\s?{_NUM})?\s?(?P<plus>\+)?\s?"
     rf"(?P<unit>(?:{_MASS_ALT})(?:\s?/\s?ml)?)(?![^\W\d_])"
 )
 _COUNT_RE = re.compile(
-    rf"(?<![\d.,])(?P<num>\d{{1,6}})(?:\s?(?:-|–)\s?\d{{1,6}})?\s?[-.]?\s?(?P<unit>{_COUNT_ALT})\.?"
-    rf"(?![^\W\d_])"
-    rf"|(?<![^\W\d_])(?P<unit2>x|qty\.?:?|pack\sof|lot\sof)\s?(?P<num2>\d{{1,6}})(?![\d.,]?\d)"
+    rf"(?P<num>\d(?<!\d[.,]\d)(?<![\d/]\d)(?<!\d-\d)\d{{0,5}})(?:\s?(?:-|–)\s?\d{{1,6}})?\s?[-.]?\s?"
+    rf"(?P<unit>{_COUNT_ALT})\.?(?![^\W\d_])(?!\s?(?:dose|strength|stronger|potency))"
+)
+_X_COUNT_RE = re.compile(
+    r"[xqplb](?<![^\W\d_][xqplb])"  # the lookbehind after the first letter: faster scanning
+    r"(?:(?<=x)|(?<=q)ty\.?:?|(?<=p)ack\sof|(?<=l)ot\sof|(?<=b)(?:ag|ox)\sof)"
+    rf"\s*(?P<num2>\d{{1,6}})"
+    rf"(?![\d.,]?\d)(?!\s?(?:{_MASS_ALT}))"
+)
+# "500mg/10ml" (50 mg/ml), "10mg/1ml", "1000mcg/ml", "40mg morphine HCl per 1ml"
+_CONCENTRATION_RE = re.compile(
+    rf"(?P<num>{_NUM_START})\s?(?P<unit>mg|mcg|ug|g)\s?"
+    rf"(?:/|per|(?:[^\W\d_]+\s){{1,3}}per)\s?(?P<den>{_NUM})?\s?(?:ml|mls)(?![^\W\d_])"
+)
+# Not an amount: molar masses and formula weights, loadings (mg per g), release rates (µg/h)
+_NOT_AMOUNT_AFTER = re.compile(r"\s?(?:/|per\s)\s?(?:mol|g|kg|h|hr|hour|24\s?h)(?![^\W\d_])")
+# Several amounts glued together: "10g15g25g50g100g250g500g1kgcontact"
+_RUN_RE = re.compile(
+    r"\d(?<![\d.,]\d)\d{0,4}(?:[.,]\d{1,3})?(?:kg|g|gr|mg|oz|lb)"
+    r"(?:\d{1,5}(?:[.,]\d{1,3})?(?:kg|g|gr|mg|oz|lb))+"
+)
+_RUN_PART_RE = re.compile(r"(?P<n>\d{1,5}(?:[.,]\d{1,3})?)(?P<u>kg|gr|g|mg|oz|lb)")
+# A long run of letters and digits is an address or a hash: no amounts inside
+_LONG_TOKEN_RE = re.compile(r"[a-z0-9]{20,}")
+# A count written out ("Ten 20mg", "THIRTY (30)", "one 500ml bottle")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "zehn": 10, "deux": 2, "trois": 3, "dix": 10,
+    "dos": 2, "tres": 3, "diez": 10, "due": 2, "dieci": 10, "twee": 2, "drie": 3, "tien": 10,
+}
+_SPELLED_COUNT_RE = re.compile(
+    r"(?<![^\W_])(?P<w>" + "|".join(_NUMBER_WORDS) + r")\s(?:\(\s?(?P<n>\d{1,5})\s?\)|"
+    r"(?=\d{1,7}(?:[.,]\d{1,4})?\s?(?:mg|mcg|ug|g|ml)(?![^\W\d_])))"
+)
+# A count opening a title: "10 Valium 10mg", "(1) 8mg Suboxone", "[1] 60MG Vyvanse"
+_LEADING_COUNT_RE = re.compile(
+    r"^[^\w(\[]{0,3}[(\[]?\s?(?P<n>\d{1,5})\s?[)\]]?\s+(?=[^\W\d_]|\d{1,4}\s?(?:mg|mcg|ug)\b)"
+)
+# An amount followed right away by a dosage form or container, with no count: a dose
+_FORM_AFTER_RE = re.compile(
+    r"\s?(?:[^\W\d_]+\s)?(?:cartridges?|carts?|vials?|bottles?|syringes?|pens?|tabs?|tablets?|"
+    r"capsules?|caps?|pills?|ampoules?|ampul\w*|flasche|fles|flacons?|bouteille|buteleczka|"
+    r"frasco|dropper|tincture|patch(?:es)?|bars?)(?![^\W\d_])"
+)
+_CONTAINER_RE = re.compile(
+    r"(?<![^\W_])(?:vials?|bottles?|bouteille|flasche|flaschchen|fles|flesje|flacons?|buteleczka|vapes?|"
+    r"butelka|frasco|flacone|syringes?|cartridges?|carts?|droppers?|ampoules?|ampul\w*|"
+    r"spray|cans?)(?![^\W_])"
 )
 _BONUS_RE = re.compile(r"(?:get|free|bonus|gratis|extra|\+|plus|gift|geschenk|kostenlos)\W{0,3}$")
-_BONUS_AFTER_RE = re.compile(r"^\W{0,3}(?:free|gratis|bonus|extra|for\sfree|kostenlos)")
-_PERCENT_RE = re.compile(r"(?<![\d.,])(?P<num>\d{1,3}(?:[.,]\d{1,3})?)\s?%")
+_BONUS_AFTER_RE = re.compile(
+    r"^\W{0,3}(?:free|gratis|bonus|extra|for\sfree|kostenlos)"
+    r"(?!\W{0,3}(?:shipping|delivery|ship|post))"
+)
+_PERCENT_RE = re.compile(r"(?P<num>\d(?<![\d.,]\d)\d{0,2}(?:[.,]\d{1,3})?)\s?%")
 _PURITY_CUE_RE = re.compile(
     r"(?:pur(?:e|ity|eza|ete|ezza)?|rein(?:heit)?|czyst\w*|zuiver\w*|lab\s?tested|tested|"
     r"quality|qualit[äa]t|qualite|hcl|base|crystal|kristal\w*|mdma|thc|cbd|cocaine|kokain\w*|"
@@ -135,10 +196,11 @@ def _is_bonus(folded: str, start: int, end: int) -> bool:
     return bool(_BONUS_RE.search(before) or _BONUS_AFTER_RE.match(after))
 
 
-def measures(folded: str, *, dosage_context: bool = False) -> Measures:
+def measures(folded: str, *, dosage_context: bool = False, title: bool = False) -> Measures:
     """Quantities, doses and purity in one folded field.
 
-    `dosage_context`: the listing is a medicine or sold as pills (amounts in mg are doses).
+    `dosage_context`: the listing is a medicine or sold as pills (amounts in mg are doses);
+    `title`: the field is a title (a number opening it is a count: "10 Valium 10mg").
     """
     taken: list[tuple[int, int]] = []
     quantities: list[Amount] = []
@@ -153,6 +215,57 @@ def measures(folded: str, *, dosage_context: bool = False) -> Measures:
     def free(s: int, e: int) -> bool:
         return not any(a < e and s < b for a, b in taken)
 
+    # brackets read as spaces ("(1)Gram", "x [10]"); addresses and hashes hold no amounts
+    written = folded
+    folded = folded.replace("(", " ").replace(")", " ").replace("[", " ").replace("]", " ")
+    for m in _LONG_TOKEN_RE.finditer(folded):
+        if not m.group().isalpha() and not _RUN_RE.search(m.group()):
+            taken.append((m.start(), m.end()))
+    for m in _NOT_AMOUNT_BEFORE_SPAN_RE.finditer(folded):
+        taken.append((m.start(), m.end()))
+
+    for m in _CONCENTRATION_RE.finditer(folded) if "ml" in folded else ():
+        if not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        den = _num(m.group("den")) if m.group("den") else 1.0
+        if den <= 0:
+            continue
+        unit = m.group("unit")
+        base = "ug" if unit in ("mcg", "ug") else unit
+        value = _num(m.group("num")) / den
+        if base == "g":
+            base, value = "mg", value * 1000
+        doses.append(Amount(_round(value), f"{base}/ml", m.start(), m.end(), "dose"))
+
+    for m in _RUN_RE.finditer(folded):
+        if not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        for part in _RUN_PART_RE.finditer(m.group()):
+            unit_word = part.group("u")
+            base, factor = _MASS_UNITS[unit_word]
+            value = _round(_num(part.group("n")) * factor)
+            s, e = m.start() + part.start(), m.start() + part.end()
+            _add_mass(quantities, doses, value, base, s, e, dosage_context, unit_word)
+
+    spelled = any(w in written for w in _NUMBER_WORDS)
+    for m in _SPELLED_COUNT_RE.finditer(written) if spelled else ():
+        value = int(m.group("n")) if m.group("n") else _NUMBER_WORDS[m.group("w")]
+        end = m.end() if m.group("n") else m.end("w")
+        if free(m.start(), end) and value > 0:
+            taken.append((m.start(), end))
+            quantities.append(Amount(float(value), "unit", m.start(), end, "quantity"))
+
+    if title:
+        m = _LEADING_COUNT_RE.match(folded)
+        if m and int(m.group("n")) > 0 and not _is_bonus(folded, m.start("n"), m.end("n")):
+            rest = folded[m.end() :]
+            if not re.match(rf"(?:{_MASS_ALT}|{_COUNT_ALT}|%)(?![^\W\d_])", rest):
+                taken.append((m.start("n"), m.end("n")))
+                quantities.append(Amount(float(m.group("n")), "unit", m.start("n"), m.end("n"),
+                                         "quantity"))
+
     for m in _COUNT_DOSE_RE.finditer(folded):
         if not free(m.start(), m.end()):
             continue
@@ -163,14 +276,15 @@ def measures(folded: str, *, dosage_context: bool = False) -> Measures:
             quantities.append(Amount(float(count), "unit", m.start(), m.start("dose"), "quantity"))
         doses.append(Amount(_round(_num(m.group("dose"))), unit, m.start("dose"), m.end(), "dose"))
 
-    for m in _FRACTION_RE.finditer(folded):
+    slash = "/" in folded
+    for m in _FRACTION_RE.finditer(folded) if slash else ():
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
             _, factor = _MASS_UNITS[m.group("unit")]
             value = int(m.group("num")) / int(m.group("den")) * factor
             quantities.append(Amount(_round(value), "g", m.start(), m.end(), "quantity", True))
 
-    for m in _LIST_RE.finditer(folded):
+    for m in _LIST_RE.finditer(folded) if slash else ():
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
@@ -182,7 +296,8 @@ def measures(folded: str, *, dosage_context: bool = False) -> Measures:
             s, e = m.start() + part.start(), m.start() + part.end()
             _add_mass(quantities, doses, value, base, s, e, dosage_context, unit_word)
 
-    for m in _WORD_AMOUNT_RE.finditer(folded):
+    word_amounts = any(w in folded for w in _WORD_AMOUNT_HINTS)
+    for m in _WORD_AMOUNT_RE.finditer(folded) if word_amounts else ():
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
@@ -191,6 +306,11 @@ def measures(folded: str, *, dosage_context: bool = False) -> Measures:
 
     for m in _AMOUNT_RE.finditer(folded):
         if not free(m.start(), m.end()):
+            continue
+        if _NOT_AMOUNT_AFTER.match(folded, m.end()) or (
+            m.start() >= 2 and folded[m.start() - 1] == "-" and folded[m.start() - 2].isdigit()
+        ):
+            taken.append((m.start(), m.end()))
             continue
         unit_word = m.group("unit").replace(" ", "")
         if unit_word == "p" or (unit_word in ("l", "cl") and not dosage_context):
@@ -209,12 +329,20 @@ def measures(folded: str, *, dosage_context: bool = False) -> Measures:
         value = _round(_num(m.group("num")) * factor)
         _add_mass(quantities, doses, value, base, m.start(), m.end(), dosage_context, unit_word)
 
+    for m in _X_COUNT_RE.finditer(folded):
+        if not free(m.start(), m.end()):
+            continue
+        taken.append((m.start(), m.end()))
+        count = int(m.group("num2"))
+        if count > 0 and not _is_bonus(folded, m.start(), m.end()):
+            quantities.append(Amount(float(count), "unit", m.start(), m.end(), "quantity"))
+
     for m in _COUNT_RE.finditer(folded):
         if not free(m.start(), m.end()):
             continue
-        raw = m.group("num") or m.group("num2")
-        unit = m.group("unit") or m.group("unit2")
-        if unit == "x" and m.group("num") and not _looks_like_count_x(folded, m.end()):
+        raw = m.group("num")
+        unit = m.group("unit")
+        if unit == "x" and not _looks_like_count_x(folded, m.end()):
             continue
         taken.append((m.start(), m.end()))
         count = int(raw)
@@ -223,6 +351,7 @@ def measures(folded: str, *, dosage_context: bool = False) -> Measures:
         quantities.append(Amount(float(count), "unit", m.start(), m.end(), "quantity"))
 
     quantities = _stated_grams_win(quantities)
+    doses = [d for d in doses if not (d.unit in ("mg/ml", "ug/ml") and d.value <= 0)]
     quantities.sort(key=lambda a: a.start)
     doses.sort(key=lambda a: a.start)
     return Measures(quantities, doses, None)
@@ -262,8 +391,8 @@ def _stated_grams_win(quantities: list[Amount]) -> list[Amount]:
     grams = [q for q in quantities if q.unit == "g" and not q.imperial]
     out = []
     for q in quantities:
-        if q.imperial and any(abs(g.start - q.end) <= 8 or abs(q.start - g.end) <= 8
-                              for g in grams):
+        if q.imperial and any((abs(g.start - q.end) <= 8 or abs(q.start - g.end) <= 8)
+                              and 0.7 <= g.value / q.value <= 1.3 for g in grams):
             continue
         out.append(q)
     return out
@@ -276,6 +405,8 @@ def has_dosage_form(folded: str) -> bool:
 
 def purity(folded: str, anchors: list[tuple[int, int]]) -> float | None:
     """A percentage tied to the drug: near a substance (`anchors`) or a purity word."""
+    if "%" not in folded:
+        return None
     for m in _PERCENT_RE.finditer(folded):
         value = _num(m.group("num"))
         if not 0 < value <= 100:
@@ -288,3 +419,58 @@ def purity(folded: str, anchors: list[tuple[int, int]]) -> float | None:
         if near_anchor or _PURITY_CUE_RE.search(window):
             return _round(value)
     return None
+
+
+_NOT_AMOUNT_BEFORE_SPAN_RE = re.compile(
+    r"(?:molar\smass|molecular\sweight|formula\sweight|average\smass|mol\.?\swt|mw)\W{0,12}"
+    r"\d{1,4}(?:[.,]\d{1,4})?\s?(?:g|da)?"
+)
+
+
+def per_unit(folded: str, quantities: list[Amount], doses: list[Amount], *,
+             has_count: bool, container_sizes: set[tuple[float, str]],
+             sold_by_volume: bool = False) -> tuple[list[Amount], list[Amount]]:
+    """Listing-level unit rules: which amounts are per-unit strengths (doses).
+
+    With a count in the listing, amounts in mg/µg are per unit ("Ossicodone 10mg x 28"); a
+    volume is per unit when it is the size of a container named beside it anywhere in the
+    listing ("10ml vial", "bouteille de 473ml") or has a count glued ("1ml x 10"); an amount
+    followed by a dosage form with no count is a dose ("1G cartridge"); "1g x 5" is a count of
+    5 with a per-unit amount. `sold_by_volume`: the drug is a liquid sold by volume (GHB):
+    its volumes are amounts.
+    """
+    keep: list[Amount] = []
+    moved: list[Amount] = []
+    for q in quantities:
+        if q.unit == "unit" or (sold_by_volume and q.unit == "ml"):
+            keep.append(q)
+            continue
+        after = folded[q.end : q.end + 4]
+        glued_count = has_count and re.match(r"\s?[x×*]\s?\d", after) is not None
+        if (
+            (has_count and q.unit in ("mg", "ug"))
+            or (q.unit == "ml" and (q.value, q.unit) in container_sizes)
+            or glued_count
+            or (not has_count and _FORM_AFTER_RE.match(folded, q.end) is not None)
+        ):
+            moved.append(Amount(q.value, q.unit, q.start, q.end, "dose"))
+        else:
+            keep.append(q)
+    return keep, sorted(doses + moved, key=lambda a: a.start)
+
+
+_CONTAINER_NEAR = 16
+
+
+def container_sizes(folded: str, amounts: list[Amount]) -> set[tuple[float, str]]:
+    """(value, unit) of the volumes written right beside a container word ("10ml vial")."""
+    out: set[tuple[float, str]] = set()
+    if not amounts or _CONTAINER_RE.search(folded) is None:
+        return out
+    for a in amounts:
+        if a.unit != "ml":
+            continue
+        window = folded[max(0, a.start - _CONTAINER_NEAR) : a.end + _CONTAINER_NEAR]
+        if _CONTAINER_RE.search(window):
+            out.add((a.value, a.unit))
+    return out

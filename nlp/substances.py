@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from nlp import lexicon
 from nlp.fold import fold, leet
@@ -70,22 +70,37 @@ def _index() -> _Index:
     return _Index(lex.terms, frozenset(prefixes), inflected, starts)
 
 
-def _scan(folded: str, pieces: list[tuple[int, int, str]], idx: _Index) -> list[Hit]:
+def _scan(folded: str, idx: _Index) -> list[Hit]:
+    """Pieces are read lazily from one regex pass: most pieces start no alias and are only
+    tested against `starts`; a few pieces are buffered while a candidate is being joined."""
     terms, prefixes, inflected, starts = idx.terms, idx.prefixes, idx.inflected, idx.starts
     hits: list[Hit] = []
-    n = len(pieces)
-    i = 0
-    while i < n:
-        if pieces[i][2] not in starts:  # the common case: no alias begins with this piece
-            i += 1
-            continue
+    it = _PIECE_RE.finditer(folded)
+    buf: list[tuple[int, int, str]] = []
+    while True:
+        if buf:
+            if buf[0][2] not in starts:  # the common case: no alias begins with this piece
+                del buf[0]
+                continue
+        else:
+            for m in it:
+                text = m.group()
+                if text in starts:
+                    buf.append((m.start(), m.end(), text))
+                    break
+            else:
+                break
         best: tuple[int, int, lexicon.Term, str] | None = None  # (piece index, end, term, how)
         joined = ""
-        stop = i + _MAX_PIECES
-        for j in range(i, stop if stop < n else n):
-            start_j, end_j, text_j = pieces[j]
-            if j > i:
-                gap_start = pieces[j - 1][1]
+        for j in range(_MAX_PIECES):
+            if j == len(buf):
+                m = next(it, None)
+                if m is None:
+                    break
+                buf.append((m.start(), m.end(), m.group()))
+            start_j, end_j, text_j = buf[j]
+            if j > 0:
+                gap_start = buf[j - 1][1]
                 if start_j - gap_start > 2:
                     break
                 if any(c not in _JOINABLE_GAP for c in folded[gap_start:start_j]):
@@ -93,7 +108,7 @@ def _scan(folded: str, pieces: list[tuple[int, int, str]], idx: _Index) -> list[
             joined += text_j
             term = terms.get(joined)
             if term is not None:
-                best = (j, end_j, term, "exact" if j == i or _glued(pieces, i, j) else "joined")
+                best = (j, end_j, term, "exact" if j == 0 or _glued(buf, 0, j) else "joined")
             else:
                 t = inflected.get(joined)
                 if t is not None:
@@ -101,17 +116,17 @@ def _scan(folded: str, pieces: list[tuple[int, int, str]], idx: _Index) -> list[
             if joined not in prefixes:
                 break
         if best is None:
-            i += 1
+            del buf[0]
             continue
         j, end, term, how = best
-        start = pieces[i][0]
+        start = buf[0][0]
         if (term.is_cas and not _CAS_SURFACE.match(folded[start:end])) or (
             term.ambiguous and end - start <= 2 and not _standalone(folded, start, end)
         ):
-            i += 1
+            del buf[0]
             continue
         hits.append(Hit(start, end, term, how))
-        i = j + 1
+        del buf[: j + 1]
     return hits
 
 
@@ -144,12 +159,11 @@ def find(text: str) -> list[Hit]:
         return []
     folded = fold(text)
     idx = _index()
-    hits = _scan(folded, _pieces(folded), idx)
-    spans = leet_spans(folded)
+    hits = _scan(folded, idx)
+    spans, leeted = _leet(folded)
     if spans:
-        leeted = leet_text(folded, spans)
         extra = [
-            h for h in _scan(leeted, _pieces(leeted), idx)
+            h for h in _scan(leeted, idx)
             if len(h.term.alias) >= _MIN_LEET_KEY
             and any(s < h.end and h.start < e for s, e in spans)
             and not any(
@@ -167,19 +181,50 @@ def find(text: str) -> list[Hit]:
 _LEET_QUICK_RE = re.compile(r"[^\W\d_][0-9@$!|€]+[^\W\d_]|[0@$!|€][^\W\d_]{2}")
 
 
+_LEET_TOKEN_CHARS = frozenset("@$!|€_")
+
+
+def _token_char(c: str) -> bool:
+    return c.isalnum() or c in _LEET_TOKEN_CHARS
+
+
 def leet_spans(folded: str) -> list[tuple[int, int]]:
-    """Spans of tokens that mix letters with leetspeak characters."""
-    if _LEET_QUICK_RE.search(folded) is None:
-        return []
-    out = [(m.start(), m.end()) for m in _LEET_TOKEN_MID_RE.finditer(folded)]
-    out += [(m.start(), m.end()) for m in _LEET_TOKEN_START_RE.finditer(folded)]
+    """Spans of tokens that mix letters with leetspeak characters.
+
+    Only the tokens around a quick match are looked at (a token is a run of word characters
+    and `@$!|€`), each checked whole against the two token patterns.
+    """
+    out: list[tuple[int, int]] = []
+    end_of_last = -1
+    n = len(folded)
+    for m in _LEET_QUICK_RE.finditer(folded):
+        s = m.start()
+        if s < end_of_last:
+            continue
+        while s > 0 and _token_char(folded[s - 1]):
+            s -= 1
+        e = m.end()
+        while e < n and _token_char(folded[e]):
+            e += 1
+        end_of_last = e
+        token = folded[s:e]
+        if _LEET_TOKEN_MID_RE.fullmatch(token) or _LEET_TOKEN_START_RE.fullmatch(token):
+            out.append((s, e))
     return out
+
+
+@lru_cache(maxsize=16)
+def _leet(folded: str) -> tuple[tuple[tuple[int, int], ...], str]:
+    """Leet spans and leet text of a folded field, computed once (the substance matcher and the
+    novel-candidate patterns both need them)."""
+    spans = tuple(leet_spans(folded))
+    return spans, leet_text(folded, list(spans))
 
 
 def leet_text(folded: str, spans: list[tuple[int, int]] | None = None) -> str:
     """`folded` with its leetspeak tokens folded to letters (same length)."""
     if spans is None:
-        spans = leet_spans(folded)
+        return _leet(folded)[1]
     if not spans:
         return folded
     chars = list(folded)

@@ -1,4 +1,4 @@
-"""A real HTTP server on loopback for saved pages: URL paths mapped to files."""
+"""Real HTTP servers on loopback for tests: saved pages, pages a test controls, a proxy stand-in."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+Respond = Callable[[str, str], tuple[int, bytes]]  # (path, request line) -> (status, body)
+
 
 @contextmanager
-def serve_files(resolve: Callable[[str], Path | None]) -> Iterator[str]:
-    """Serve `resolve(path)` for each GET (404 when it returns None); yields the base URL."""
+def serve(respond: Respond) -> Iterator[str]:
+    """Answer every GET with `respond(path, request_line)`; yields the base URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            target = resolve(self.path.split("?", 1)[0])
-            if target is None or not target.is_file():
-                self.send_error(404)
-                return
-            body = target.read_bytes()
-            self.send_response(200)
+            status, body = respond(self.path, self.requestline)
+            self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -30,13 +28,34 @@ def serve_files(resolve: Callable[[str], Path | None]) -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def serve_files(resolve: Callable[[str], Path | None]):
+    """Serve the file `resolve(path)` names (404 when None)."""
+
+    def respond(path: str, _: str) -> tuple[int, bytes]:
+        target = resolve(path.split("?", 1)[0])
+        if target is None or not target.is_file():
+            return 404, b"<html>not found</html>"
+        return 200, target.read_bytes()
+
+    return serve(respond)
+
+
+def serve_pages(pages: dict[str, tuple[int, str]]):
+    """Serve `pages[path] = (status, html)`; the dict may change between requests."""
+
+    def respond(path: str, _: str) -> tuple[int, bytes]:
+        status, html = pages.get(path, (404, "<html>not found</html>"))
+        return status, html.encode()
+
+    return serve(respond)
 
 
 def hansa_resolver(folder: Path) -> Callable[[str], Path | None]:
@@ -56,29 +75,3 @@ def hansa_resolver(folder: Path) -> Callable[[str], Path | None]:
         return None
 
     return resolve
-
-
-@contextmanager
-def serve_pages(pages: dict[str, tuple[int, str]]) -> Iterator[str]:
-    """Serve `pages[path] = (status, html)`; the dict may change between requests."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, html = pages.get(self.path, (404, "<html>not found</html>"))
-            body = html.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

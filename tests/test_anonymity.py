@@ -3,10 +3,8 @@ every request (names included) goes through it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -14,6 +12,7 @@ from helpers import run_vigil
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
+from servers import serve
 
 from crawler.config import parse_market
 from crawler.middlewares import AnonymityGuardMiddleware
@@ -46,25 +45,12 @@ def recording_proxy() -> Iterator[tuple[str, list[str]]]:
     """An HTTP proxy stand-in on loopback: answers every request, records request lines."""
     seen: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.requestline)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(PAGE)))
-            self.end_headers()
-            self.wfile.write(PAGE)
+    def respond(_: str, request_line: str) -> tuple[int, bytes]:
+        seen.append(request_line)
+        return 200, PAGE
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(respond) as url:
+        yield url, seen
 
 
 def config_dir(tmp_path, data: dict):

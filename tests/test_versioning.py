@@ -58,6 +58,13 @@ def market(tmp_path: Path):
         yield pages, crawl, tmp_path / "data" / "vigil.sqlite3"
 
 
+def edit_config(tmp_path: Path, section: str, **values: object) -> None:
+    path = tmp_path / "config" / "markets" / "toy.yaml"
+    config = yaml.safe_load(path.read_text())
+    config[section].update(values)
+    path.write_text(yaml.safe_dump(config))
+
+
 def day_one(pages):
     pages["/"] = category({"a": ("Ketamine 5g", "50 EUR"), "b": ("3-MMC 10g", "€40")}, "/p2")
     pages["/p2"] = category({"c": ("MDMA 100x", "$120")})
@@ -155,9 +162,7 @@ def test_scrapy_crawl_command_runs_the_same_spider_and_pipelines(market, tmp_pat
 def test_a_category_longer_than_its_page_cap_makes_the_run_partial(market, tmp_path):
     pages, crawl, index = market
     day_one(pages)
-    config = yaml.safe_load((tmp_path / "config" / "markets" / "toy.yaml").read_text())
-    config["navigation"]["max_pages_per_category"] = 1
-    (tmp_path / "config" / "markets" / "toy.yaml").write_text(yaml.safe_dump(config))
+    edit_config(tmp_path, "navigation", max_pages_per_category=1)
     assert crawl(1) == 4
     store = SqliteStore(index)
     assert store.runs("toy")[0].stats["vigil/pages/pagination_capped"] == 1
@@ -168,9 +173,7 @@ def test_an_oversized_page_is_dropped_and_the_run_is_partial(market, tmp_path):
     pages, crawl, index = market
     day_one(pages)
     pages["/item/b"] = item_page("x" * 300_000)
-    config = yaml.safe_load((tmp_path / "config" / "markets" / "toy.yaml").read_text())
-    config["politeness"]["max_page_bytes"] = 100_000
-    (tmp_path / "config" / "markets" / "toy.yaml").write_text(yaml.safe_dump(config))
+    edit_config(tmp_path, "politeness", max_page_bytes=100_000)
     assert crawl(1) == 4
     store = SqliteStore(index)
     assert store.runs("toy")[0].stats["vigil/requests/failed"] == 1

@@ -25,8 +25,13 @@ CLASSES = frozenset({
     "dissociative", "cannabis", "synthetic_cannabinoid", "benzodiazepine", "sedative",
     "steroid", "precursor", "medicine_other", "other",
 })
-ENTRY_FLAGS = frozenset({"counterfeit_medicine", "precursor", "masked_precursor"})
-_ENTRY_KEYS = {"canonical", "class", "aliases", "context_aliases", "cas", "flags", "note"}
+# `adjuvant`: listed only when nothing else is offered (naloxone in Suboxone or Tilidin/Naloxon,
+# a mixture name such as "tusi" when its contents are named); `generic`: a family name
+# ("synthetic cannabinoid (unspecified)") listed only when no member of its class is.
+ENTRY_FLAGS = frozenset({"counterfeit_medicine", "precursor", "masked_precursor", "adjuvant",
+                         "generic"})
+_ENTRY_KEYS = {"canonical", "class", "aliases", "context_aliases", "cas", "flags", "note",
+               "isomer_of"}
 _CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 _KEY_RE = re.compile(r"[^\W_]+")
 
@@ -59,6 +64,7 @@ class Entry:
     cas: tuple[str, ...]
     flags: tuple[str, ...]
     source: str
+    isomer_of: str | None = None  # the racemate: an isomer named beside it is its composition
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +147,7 @@ def _parse_file(path: Path) -> list[Entry]:
             cas=tuple(cas),
             flags=tuple(flags),
             source=path.name,
+            isomer_of=raw.get("isomer_of"),
         ))
     return out
 
@@ -159,6 +166,9 @@ def build(entries: Iterable[Entry]) -> Lexicon:
             continue
         seen[e.canonical] = e
         lex.entries.append(e)
+    for e in lex.entries:
+        if e.isomer_of is not None and e.isomer_of not in seen:
+            errors.append(f"{e.source}: {e.canonical}: isomer_of {e.isomer_of!r} is not an entry")
     for e in lex.entries:
         # an alias (or the canonical name itself) listed under context_aliases is ambiguous
         context_keys = {squeeze(a) for a in e.context_aliases}

@@ -21,7 +21,7 @@ def need(condition: bool, what: str) -> None:
         return
     if IN_CI:
         pytest.fail(f"{what} is required in CI (CI=true): nothing may skip")
-    pytest.skip(f"{what} not available")
+    pytest.skip(f"{what} not available (a skip outside CI only; CI=true fails instead)")
 
 
 def run_vigil(*args: str, env: dict[str, str] | None = None, timeout: float = 600):

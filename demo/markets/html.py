@@ -15,6 +15,14 @@ PIXEL_PNG = bytes.fromhex(
 )
 
 
+def page_number(arg: str) -> int:
+    """A page number from a query argument; anything else is page 1, as on real sites."""
+    try:
+        return int(arg)
+    except ValueError:
+        return 1
+
+
 def esc(text: object) -> str:
     """HTML-escape text (quotes too)."""
     return html.escape(str(text), quote=True)

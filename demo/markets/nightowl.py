@@ -16,7 +16,7 @@ import urllib.parse
 from demo.catalog import NIGHTOWL_CATEGORIES, USD_PER_BTC, USD_PER_XMR
 from demo.compose import country_name
 from demo.identities import format_fingerprint
-from demo.markets.html import esc, multiline, page, png, redirect
+from demo.markets.html import esc, multiline, page, page_number, png, redirect
 from demo.models import day_date
 from demo.server import Request, Response
 from demo.world import CATEGORY_NAMES, DEMO_CREDENTIALS, WHEEL, WHEEL_POSITIONS, MarketSim, World, unit_hash
@@ -164,10 +164,7 @@ class NightOwl:
     def _category(self, slug: str, page_arg: str) -> Response:
         if slug not in WHEEL_POSITIONS:
             return self._not_found()
-        try:
-            number = int(page_arg)
-        except ValueError:
-            number = 1
+        number = page_number(page_arg)
         day = self.world.day
         top = self.sim.max_index(day)
         pages = max(1, -(-self._slots(slug, top) // PER_PAGE))

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 from demo.compose import country_name
-from demo.markets.html import esc, multiline, page
+from demo.markets.html import esc, multiline, page, page_number
 from demo.phrases import SHOP_FORMS
 from demo.server import Request, Response
 from demo.world import MarketSim, World
@@ -69,10 +69,7 @@ class RcLabor:
         return page(self._layout("Startseite", body))
 
     def _shop(self, page_arg: str) -> Response:
-        try:
-            number = int(page_arg)
-        except ValueError:
-            number = 1
+        number = page_number(page_arg)
         day = self.world.day
         top = self.sim.max_index(day)
         pages = max(1, -(-top // PER_PAGE))

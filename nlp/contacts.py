@@ -90,6 +90,22 @@ _MARKET_MENTION_RE = re.compile(
 )
 
 
+# A market we do not know by name counts only with the alias the vendor uses there ("also on
+# swapbay as dutch_direct"), and not when the "market" is an everyday word ("also on holiday
+# as usual", "also on sale as a bundle").
+_OTHER_MARKET_MENTION_RE = re.compile(
+    r"(?:also\s(?:on|at)|auch\sauf|aussi\ssur|ook\sop|te[zż]\sna)\s"
+    r"(?P<market>[A-Za-z][A-Za-z0-9\-]{2,30})\s(?:as|under|als|comme|jako)\s"
+    r"(?P<alias>@?[A-Za-z0-9_.\-]{2,40})",
+    re.IGNORECASE,
+)
+_NOT_MARKETS = frozenset([
+    "holiday", "holidays", "vacation", "leave", "sale", "offer", "stock", "request", "demand",
+    "call", "duty", "break", "standby", "record", "display", "hand", "board", "top", "time",
+    "site", "website", "the", "a", "an", "my", "our", "this", "that", "it", "urlaub", "lager",
+    "anfrage", "vacances", "demande", "voorraad", "aanvraag",
+])  # fmt: skip
+
 _MENTION_TRIGGER_RE = re.compile(
     r"(?=[afvspeot])(?:also|find|vend|sell|formerly|previously|ex[\s-]|seen|auch|aussi|ook\sop|"
     r"te[zż]\sna)",
@@ -315,7 +331,12 @@ def find_market_mentions(texts: Mapping[str, str]) -> list[dict[str, Any]]:
     for field, text in texts.items():
         if not text or not _MENTION_TRIGGER_RE.search(text):
             continue
-        for m in _MARKET_MENTION_RE.finditer(text):
+        known = list(_MARKET_MENTION_RE.finditer(text))
+        other = [m for m in _OTHER_MARKET_MENTION_RE.finditer(text)
+                 if m.group("market").lower() not in _NOT_MARKETS
+                 and m.group("alias").lower() not in _NOT_MARKETS
+                 and not any(k.start() < m.end() and m.start() < k.end() for k in known)]
+        for m in sorted(known + other, key=lambda match: match.start()):
             item: dict[str, Any] = {
                 "market": re.sub(r"\s+", " ", m.group("market")).lower(),
                 "alias": _norm_handle(m.group("alias")) if m.group("alias") else None,

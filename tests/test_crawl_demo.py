@@ -117,6 +117,8 @@ def test_vendor_pages_give_keys_and_contacts(big, nightowl_index):
         assert vendor.pgp_key.startswith("-----BEGIN PGP PUBLIC KEY BLOCK-----")
         fingerprint = vendor_truth.pgp_fingerprint.replace(" ", "").upper()
         assert fingerprint in [f.replace(" ", "").upper() for f in vendor.pgp_fingerprints]
+        for market, alias_there in vendor_truth.markets.items():  # "also on swapbay as X"
+            assert f"{market}:{alias_there}" in vendor.mentions
         telegram = [v for k, v in vendor_truth.contacts if k == "telegram"]
         values = {c["value"].lstrip("@").lower() for c in vendor.contacts}
         assert all(t.lstrip("@").lower() in values for t in telegram)

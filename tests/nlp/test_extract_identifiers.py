@@ -135,3 +135,21 @@ def test_pgp_fingerprint_from_key_block() -> None:
 def test_other_markets_and_aliases() -> None:
     r = extract({"title": "Cocaine 1g", "description": "Also on Dream as SnowWhite99."})
     assert [(m["market"], m["alias"]) for m in r["markets"]] == [("dream", "SnowWhite99")]
+
+
+def _market_mentions(text: str) -> list[tuple[str, str | None]]:
+    from nlp import extract
+
+    result = extract({"id": "v", "title": "", "description": text})
+    return [(m["market"], m["alias"]) for m in result["markets"]]
+
+
+def test_a_market_not_in_the_list_counts_with_the_alias_used_there():
+    assert _market_mentions("also on swapbay as dutch_direct.") == [("swapbay", "dutch_direct")]
+    assert _market_mentions("auch auf Kleinmarkt als @gruen_shop") == [("kleinmarkt", "gruen_shop")]
+    assert _market_mentions("also on swapbay as greendirect") == [("swapbay", "greendirect")]
+
+
+def test_everyday_phrases_are_not_market_mentions():
+    assert _market_mentions("I am also on holiday as usual") == []
+    assert _market_mentions("also on sale as a bundle") == []

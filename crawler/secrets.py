@@ -25,10 +25,3 @@ def session_cookie(market_id: str, secrets_file: Path | None) -> str | None:
     if isinstance(entry, dict) and entry.get("cookie"):
         return str(entry["cookie"])
     return None
-
-
-class Secret(str):
-    """A string that never shows itself in logs or reprs."""
-
-    def __repr__(self) -> str:
-        return "Secret('***')"

@@ -5,20 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 SortKey = Literal[
     "relevance", "price", "-price", "last_seen", "-last_seen", "first_seen", "-first_seen"
 ]
-SORT_KEYS: tuple[str, ...] = (
-    "relevance",
-    "price",
-    "-price",
-    "last_seen",
-    "-last_seen",
-    "first_seen",
-    "-first_seen",
-)
+SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +18,8 @@ DEFAULTS: dict[str, str] = {
     "VIGIL_DATA_DIR": "data",
     # Secrets (session cookies) live outside config/: a YAML file market -> {cookie: value}.
     "VIGIL_SECRETS_FILE": str(Path.home() / ".config" / "vigil" / "secrets.yaml"),
-    # Fixed "now" (ISO 8601) for reproducible runs; empty means the system clock.
+    # Fixed "now" (ISO 8601) for reproducible runs; empty means the system clock
+    # (read by crawler.clock.Clock through the crawl settings).
     "VIGIL_CLOCK": "",
     # Log level for crawls.
     "VIGIL_LOG_LEVEL": "INFO",
@@ -50,11 +50,3 @@ class Paths:
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
 
-
-def now() -> datetime:
-    """The injectable clock: `VIGIL_CLOCK` when set (tests, the simulator's days), else UTC now."""
-    fixed = get("VIGIL_CLOCK")
-    if fixed:
-        value = datetime.fromisoformat(fixed)
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.now(UTC)

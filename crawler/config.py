@@ -10,11 +10,16 @@ commented example.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
+from cssselect import SelectorError
+from lxml import etree
+from parsel import Selector as ParselSelector
+from parsel.csstranslator import HTMLTranslator
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -44,6 +49,62 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Selectors are checked the way parsel (crawler/fields.py) runs them: CSS through parsel's
+# translator (which adds `::text` and `::attr(name)`), XPath with parsel's namespaces (`re:`,
+# `set:`) and its `has-class()` function, registered when parsel is imported.
+_CSS = HTMLTranslator()
+_XPATH_NAMESPACES = dict(ParselSelector._default_namespaces)
+_EMPTY_PAGE = etree.fromstring("<html/>")
+
+
+@lru_cache(maxsize=1024)
+def _xpath_problem(query: str) -> str | None:
+    """Why parsel would reject this XPath, or None.
+
+    Compiling catches syntax errors; evaluating on an empty page also catches an undefined
+    namespace prefix, variable or function outside a predicate. (A predicate is only evaluated
+    on a matching element, so an unknown function there still shows at crawl time.)
+    """
+    try:
+        etree.XPath(query, namespaces=_XPATH_NAMESPACES)(_EMPTY_PAGE)
+    except etree.XPathSyntaxError as exc:
+        last = exc.error_log.last_error
+        return f"{exc}{f' at offset {last.column}' if last else ''}"
+    except (etree.XPathError, ValueError) as exc:
+        return str(exc).removeprefix("XPath error: ")
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _css_problem(query: str) -> str | None:
+    """Why parsel would reject this CSS selector, or None."""
+    try:
+        return _xpath_problem(_CSS.css_to_xpath(query))
+    except SelectorError as exc:
+        return str(exc)
+
+
+def _valid_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
+def _valid_css(value: str | None) -> str | None:
+    if value is not None and (problem := _css_problem(value)):
+        raise ValueError(f"not a valid CSS selector: {problem}, in {value!r}")
+    return value
+
+
+def _valid_xpath(value: str | None) -> str | None:
+    if value is not None and (problem := _xpath_problem(value)):
+        raise ValueError(f"not a valid XPath expression: {problem}, in {value!r}")
+    return value
+
+
 def _selector_shorthand(value: Any) -> Any:
     """`title: "h1::text"` is short for `title: {css: "h1::text"}`."""
     if isinstance(value, str):
@@ -70,6 +131,9 @@ class FieldSpec(_Strict):
     join: str | None = Field(default=None, description="join several matches into one string")
     default: str | None = None
 
+    _css_compiles = field_validator("css")(_valid_css)
+    _xpath_compiles = field_validator("xpath")(_valid_xpath)
+
     @model_validator(mode="after")
     def _one_locator(self) -> FieldSpec:
         given = [name for name in ("css", "xpath", "url_regex") if getattr(self, name)]
@@ -77,15 +141,7 @@ class FieldSpec(_Strict):
             raise ValueError("give exactly one of css, xpath or url_regex")
         return self
 
-    @field_validator("regex", "url_regex")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
+    _regex_compiles = field_validator("regex", "url_regex")(_valid_regex)
 
 
 Selector = Annotated[FieldSpec, BeforeValidator(_selector_shorthand)]
@@ -230,6 +286,10 @@ class DetectSpec(_Strict):
     url_regex: str | None = None
     status: list[int] = Field(default_factory=list)
 
+    _css_compiles = field_validator("css")(_valid_css)
+    _xpath_compiles = field_validator("xpath")(_valid_xpath)
+    _regex_compiles = field_validator("url_regex")(_valid_regex)
+
     @model_validator(mode="after")
     def _something(self) -> DetectSpec:
         if not (self.css or self.xpath or self.url_regex or self.status):
@@ -319,27 +379,61 @@ def _describe(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return problems
 
 
+def _kind_of(data: Any) -> str:
+    if data is None:
+        return "nothing (the file is empty)"
+    if isinstance(data, list):
+        return "a list"
+    return f"a {type(data).__name__} ({str(data)[:40]!r})"
+
+
 def parse_market(data: Any, source: Path | str) -> MarketConfig:
     if not isinstance(data, dict):
-        raise ConfigError(source, [("(top level)", "expected a mapping of settings")])
+        expected = f"expected a mapping of settings (id, name, kind, …), got {_kind_of(data)}"
+        raise ConfigError(source, [("(top level)", expected)])
     try:
         return MarketConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(source, _describe(exc.errors())) from None
 
 
-def load_market_file(path: Path) -> MarketConfig:
+def _read_yaml(path: Path) -> Any:
+    """The YAML document in a market file: every way reading it can fail is a ConfigError."""
+    if path.is_dir():
+        raise ConfigError(path, [("(file)", "is a directory; expected a YAML file")])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, [("(file)", "no such file")]) from None
+    except OSError as exc:
+        raise ConfigError(path, [("(file)", f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        what = f"byte 0x{raw[exc.start]:02x} at position {exc.start} ({exc.reason})"
+        raise ConfigError(
+            path, [(f"line {line}", f"not UTF-8 text: {what}; save the file as UTF-8")]
+        ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.reader.ReaderError as exc:  # a control character, e.g. NUL
+        line = text.count("\n", 0, exc.position) + 1
+        what = f"character #x{exc.character:04x} at position {exc.position} ({exc.reason})"
+        raise ConfigError(path, [(f"line {line}", f"not valid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         raise ConfigError(
             path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
         ) from None
-    except OSError as exc:
-        raise ConfigError(path, [("(file)", f"cannot read: {exc.strerror}")]) from None
-    config = parse_market(data, path)
+    except ValueError as exc:  # PyYAML reads `2024-13-45` as a date and fails
+        raise ConfigError(path, [("(file)", f"not valid YAML: {exc}")]) from None
+
+
+def load_market_file(path: Path) -> MarketConfig:
+    """One market config; any problem, from reading the file to a selector, is a ConfigError."""
+    config = parse_market(_read_yaml(path), path)
     if config.id != path.stem:
         raise ConfigError(path, [("id", f"must match the file name ({path.stem!r})")])
     return config

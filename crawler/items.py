@@ -18,6 +18,7 @@ class PageCapture:
     fetched_at: datetime
     body: bytes
     content_type: str = ""
+    role: str = "page"  # what the page is to the records read from it: card, listing, vendor, pgp...
 
     @cached_property
     def sha256(self) -> str:
@@ -33,6 +34,7 @@ class ListingItem:
     pages: list[PageCapture] = field(default_factory=list)
     # filled by the pipelines, in flow order
     evidence: list[str] = field(default_factory=list)
+    evidence_pages: list[tuple[str, str]] = field(default_factory=list)  # (sha256, role)
     normalized: dict[str, Any] = field(default_factory=dict)
     extraction: dict[str, Any] = field(default_factory=dict)
     change: str = ""
@@ -46,5 +48,6 @@ class VendorItem:
     fields: dict[str, Any]
     pages: list[PageCapture] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    evidence_pages: list[tuple[str, str]] = field(default_factory=list)  # (sha256, role)
     normalized: dict[str, Any] = field(default_factory=dict)
     extraction: dict[str, Any] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware as ScrapyOffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, deferred_to_future
@@ -62,6 +63,27 @@ class AnonymityGuardMiddleware:
             self.crawler.stats.inc_value("vigil/anonymity/refused")
             logger.error("refused %s: Tor or .onion without a proxy (fail closed)", request.url)
             raise IgnoreRequest("anonymity: no proxy configured")
+
+
+class OffsiteMiddleware(ScrapyOffsiteMiddleware):
+    """Scrapy's offsite filter, but never silent: each request it drops (a redirect to another
+    host, say) is counted in `vigil/requests/offsite` and logged with its market and URL, and
+    the run is then incomplete."""
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        try:
+            super().process_request(request)
+        except IgnoreRequest:
+            self.crawler.stats.inc_value("vigil/requests/offsite")
+            config = _config(self.crawler)
+            origin = (request.meta.get("redirect_urls") or [None])[0]
+            logger.warning(
+                "%s: %s is off the market's mirrors: not fetched%s",
+                config.id if config else "?",
+                request.url,
+                f" (redirected from {origin})" if origin else "",
+            )
+            raise
 
 
 class FetchTimeMiddleware:

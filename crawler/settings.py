@@ -1,13 +1,12 @@
 """Scrapy settings for Vigil crawls. Order is data: spaced integers, commented.
 
-Per-market politeness and bounds come from the market's YAML (see `MarketSpider`);
-`VIGIL_*` values come from the environment so `scrapy crawl` and `vigil crawl` agree.
+Per-market politeness and bounds come from the market's YAML (see `MarketSpider`). The
+`VIGIL_*` values are not read here: the application's one settings object
+(`vigil.settings.Settings.scrapy_settings()`) passes them, and `scrapy crawl` reads them
+through `vigil.scrapy_settings` (named in scrapy.cfg), so both commands agree.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 from crawler.offline import use_bundled_suffix_list
 
@@ -17,28 +16,22 @@ BOT_NAME = "vigil"
 SPIDER_MODULES = ["crawler.spider"]
 NEWSPIDER_MODULE = "crawler"
 
-_ROOT = Path(__file__).resolve().parents[1]
-VIGIL_CONFIG_DIR = os.environ.get("VIGIL_CONFIG_DIR", str(_ROOT / "config"))
-VIGIL_DATA_DIR = os.environ.get("VIGIL_DATA_DIR", "data")
-VIGIL_SECRETS_FILE = os.environ.get(
-    "VIGIL_SECRETS_FILE", str(Path.home() / ".config" / "vigil" / "secrets.yaml")
-)
-VIGIL_CLOCK = os.environ.get("VIGIL_CLOCK", "")
-VIGIL_NO_POLITENESS = os.environ.get("VIGIL_NO_POLITENESS", "") == "1"
-
 ROBOTSTXT_OBEY = False  # markets are monitored under a legal mandate; politeness is per market
 USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"
 COOKIES_ENABLED = True
 COOKIES_DEBUG = False  # never log cookies: they are session secrets
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening ports on a monitoring host
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-LOG_LEVEL = os.environ.get("VIGIL_LOG_LEVEL", "INFO")
+# one URL may play several roles (listing and vendor page): the role is part of the fingerprint
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.RoleFingerprinter"
 HTTPERROR_ALLOWED_CODES = [404]  # a vanished listing is an answer, not an error
 
 DOWNLOADER_MIDDLEWARES = {
     # before everything: refuse what must not leave without the proxy
-    "crawler.middlewares.AnonymityGuardMiddleware": 50,
+    "crawler.middlewares.AnonymityGuardMiddleware": 40,
+    # Scrapy's offsite filter, but every request it drops is counted and logged
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.OffsiteMiddleware": 50,
     # after redirects are followed (600) and cookies handled (700): see the final page
     "crawler.middlewares.SessionMiddleware": 560,
     "crawler.middlewares.InterstitialMiddleware": 570,
@@ -57,4 +50,3 @@ EXTENSIONS = {
     "pipelines.runs.CrawlRunExtension": 100,
 }
 EXTENSIONS["crawler.progress.ProgressExtension"] = 200
-VIGIL_PROGRESS_INTERVAL = float(os.environ.get("VIGIL_PROGRESS_INTERVAL", "0"))

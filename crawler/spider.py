@@ -40,20 +40,25 @@ class MarketSpider(scrapy.Spider):
         self.config: MarketConfig = cast(MarketConfig, None)
         self.clock = Clock()
         self._id_pattern: re.Pattern[str] = re.compile(".")
-        self._seen_listings: set[str] = set()
+        self._seen_listings: set[str] = set()  # only to skip watched pages the walk reached
         self._watch_scheduled = False
+        self.mirror_hosts: frozenset[str] = frozenset()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MarketSpider:
         spider = cast(MarketSpider, super().from_crawler(crawler, *args, **kwargs))
         settings = crawler.settings
         config = load_market(Path(settings["VIGIL_CONFIG_DIR"]) / "markets", spider.market_id)
+        configured = list(config.mirrors)
         if spider.mirror_override:
             config = with_mirrors(config, spider.mirror_override)
         spider.config = config
         spider.clock = Clock.from_settings(settings)
         spider._id_pattern = re.compile(config.listings.id_from_url)
-        spider.allowed_domains = sorted({urlsplit(m).hostname or "" for m in config.mirrors})
+        # every mirror host of the market is on-site, the configured ones included when a
+        # mirror is overridden: links to them are read from the mirror being crawled
+        spider.mirror_hosts = frozenset(_netloc(m) for m in [*configured, *config.mirrors])
+        spider.allowed_domains = sorted({urlsplit(m).hostname or "" for m in [*configured, *config.mirrors]})
         _apply_politeness(crawler, config)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
@@ -67,7 +72,9 @@ class MarketSpider(scrapy.Spider):
             # Browser rendering is a later capability; never read a JS market's API directly.
             raise CloseSpider("waiting_for_browser")
         for path in self.config.navigation.start_urls:
-            yield scrapy.Request(self._absolute(path), callback=self.parse_start, errback=self.on_error)
+            request = self._request(self._absolute(path), self.parse_start, "category")
+            if request is not None:
+                yield request
 
     def _watched(self) -> list[scrapy.Request]:
         """Watched pages the walk did not reach, visited once it is done (so that a
@@ -81,19 +88,17 @@ class MarketSpider(scrapy.Spider):
                 self.logger.error("watched listing %s: its URL has no id (listings.id_from_url)", url)
             elif listing_id not in self._seen_listings:
                 requests.append(
-                    scrapy.Request(
-                        url,
-                        callback=self.parse_listing,
-                        errback=self.on_error,
-                        cb_kwargs={"listing_id": listing_id, "card": {}, "card_page": None},
+                    self._request(
+                        url, self.parse_listing, "listing",
+                        {"listing_id": listing_id, "card": {}, "card_page": None},
                     )
                 )
         if self.config.vendors is not None:
             requests += [
-                scrapy.Request(self._absolute(path), callback=self.parse_vendor, errback=self.on_error)
+                self._request(self._absolute(path), self.parse_vendor, "vendor")
                 for path in nav.watch_vendors
             ]
-        return requests
+        return [r for r in requests if r is not None]
 
     def _on_idle(self) -> None:
         if self._watch_scheduled:
@@ -111,9 +116,7 @@ class MarketSpider(scrapy.Spider):
         nav = self.config.navigation
         if nav.category_links is not None:
             for href in read_all(nav.category_links, response.selector, response.url):
-                yield response.follow(
-                    href, callback=self.parse_category, errback=self.on_error, cb_kwargs={"page_number": 1}
-                )
+                yield from self._follow(response, href, self.parse_category, "category", {"page_number": 1})
         yield from self.parse_category(response, page_number=1)
 
     def parse_category(self, response: Response, page_number: int) -> Iterator[Any]:
@@ -122,7 +125,7 @@ class MarketSpider(scrapy.Spider):
             self.logger.error("category page %s answered %s", response.url, response.status)
             return
         self.crawler.stats.inc_value("vigil/pages/category")
-        capture = self._capture(response)
+        capture = self._capture(response, "card")
         spec = self.config.listings
         nav = self.config.navigation
         category = None
@@ -133,14 +136,12 @@ class MarketSpider(scrapy.Spider):
                 yield from self._from_card(response, card, capture, category)
         else:
             for href in read_all(spec.links, response.selector, response.url):
-                url = response.urljoin(href)
+                url = self._on_mirror(response.urljoin(href))
                 listing_id = self._listing_id(url)
                 if listing_id:
-                    yield scrapy.Request(
-                        url,
-                        callback=self.parse_listing,
-                        errback=self.on_error,
-                        cb_kwargs={"listing_id": listing_id, "card": {}, "card_page": None},
+                    yield from self._follow(
+                        response, url, self.parse_listing, "listing",
+                        {"listing_id": listing_id, "card": {}, "card_page": None},
                     )
         if nav.next_page is not None:
             href = read_field(nav.next_page, response.selector, response.url)
@@ -149,11 +150,8 @@ class MarketSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("vigil/pages/pagination_capped")
                 self.logger.warning("pagination capped at %d pages: %s", page_number, response.url)
             elif isinstance(href, str):
-                yield response.follow(
-                    href,
-                    callback=self.parse_category,
-                    errback=self.on_error,
-                    cb_kwargs={"page_number": page_number + 1},
+                yield from self._follow(
+                    response, href, self.parse_category, "category", {"page_number": page_number + 1}
                 )
 
     def _from_card(
@@ -164,7 +162,7 @@ class MarketSpider(scrapy.Spider):
         if not isinstance(href, str):
             self.crawler.stats.inc_value("vigil/cards/without_link")
             return
-        url = response.urljoin(href)
+        url = self._on_mirror(response.urljoin(href))
         listing_id = self._listing_id(url)
         if not listing_id:
             self.crawler.stats.inc_value("vigil/cards/without_id")
@@ -174,15 +172,13 @@ class MarketSpider(scrapy.Spider):
         if isinstance(category, str) and "category" not in fields:
             fields["category"] = category
         if "vendor_url" in fields:
-            fields["vendor_url"] = response.urljoin(str(fields["vendor_url"]))
+            fields["vendor_url"] = self._on_mirror(response.urljoin(str(fields["vendor_url"])))
         missing = [name for name in spec.required if name not in fields]
         visit = spec.fetch_pages == "always" or (spec.fetch_pages == "missing" and missing)
         if visit:
-            yield scrapy.Request(
-                url,
-                callback=self.parse_listing,
-                errback=self.on_error,
-                cb_kwargs={"listing_id": listing_id, "card": fields, "card_page": capture},
+            yield from self._follow(
+                response, url, self.parse_listing, "listing",
+                {"listing_id": listing_id, "card": fields, "card_page": capture},
             )
         else:
             yield from self._emit_listing(listing_id, url, fields, [capture])
@@ -201,32 +197,33 @@ class MarketSpider(scrapy.Spider):
             if card and card_page is not None:
                 yield from self._emit_listing(listing_id, response.url, card, [card_page])
             return
-        capture = self._capture(response)
+        capture = self._capture(response, "listing")
         page_fields = read_fields(self.config.listings.fields, response.selector, response.url)
         if "vendor_url" in page_fields:
-            page_fields["vendor_url"] = response.urljoin(str(page_fields["vendor_url"]))
+            page_fields["vendor_url"] = self._on_mirror(response.urljoin(str(page_fields["vendor_url"])))
         fields = {**page_fields, **card}  # card values first, the page fills in the rest
         pages = [p for p in (card_page, capture) if p is not None]
         yield from self._emit_listing(listing_id, response.url, fields, pages)
         vendors = self.config.vendors
         if vendors is not None and vendors.follow and vendors.links is not None:
             for href in read_all(vendors.links, response.selector, response.url):
-                yield response.follow(href, callback=self.parse_vendor, errback=self.on_error)
+                yield from self._follow(response, href, self.parse_vendor, "vendor")
 
     def _emit_listing(
         self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
     ) -> Iterator[Any]:
         if "id" in fields and isinstance(fields["id"], str):
             listing_id = fields["id"]
-        if listing_id in self._seen_listings:  # the same listing on two category pages
-            self.crawler.stats.inc_value("vigil/listings/duplicate")
-            return
+        # a listing on two category pages is emitted twice: the versioning pipeline keeps the
+        # first, by what the run has already stored
         self._seen_listings.add(listing_id)
         yield ListingItem(market=self.market_id, listing_id=listing_id, url=url, fields=fields, pages=pages)
         vendors = self.config.vendors
         vendor_url = fields.get("vendor_url")
         if vendors is not None and vendors.follow and isinstance(vendor_url, str):
-            yield scrapy.Request(vendor_url, callback=self.parse_vendor, errback=self.on_error)
+            request = self._request(vendor_url, self.parse_vendor, "vendor")
+            if request is not None:
+                yield request
 
     def parse_vendor(
         self,
@@ -246,7 +243,8 @@ class MarketSpider(scrapy.Spider):
             if step == 0:
                 return
         else:
-            pages.append(self._capture(response))
+            role = "vendor" if step == 0 else _page_role(spec.extra_pages[step - 1].path)
+            pages.append(self._capture(response, role))
             page_specs = spec.fields if step == 0 else spec.extra_pages[step - 1].fields
             found = read_fields(page_specs, response.selector, response.url)
             fields.update({k: v for k, v in found.items() if k not in fields})
@@ -254,12 +252,12 @@ class MarketSpider(scrapy.Spider):
             fields["_url"] = response.url
         if step < len(spec.extra_pages):
             extra = spec.extra_pages[step]
-            yield scrapy.Request(
-                urljoin(fields["_url"], extra.path),
-                callback=self.parse_vendor,
-                errback=self.on_error,
-                cb_kwargs={"fields": fields, "pages": pages, "step": step + 1},
+            request = self._request(
+                urljoin(fields["_url"], extra.path), self.parse_vendor, f"vendor:{_page_role(extra.path)}",
+                {"fields": fields, "pages": pages, "step": step + 1},
             )
+            if request is not None:
+                yield request
             return
         url = fields.pop("_url")
         alias = fields.get("alias")
@@ -281,11 +279,41 @@ class MarketSpider(scrapy.Spider):
     def _absolute(self, path: str) -> str:
         return urljoin(self.base_url + "/", path)
 
+    def _on_mirror(self, url: str) -> str:
+        """A link to any of the market's mirror hosts, read from the mirror being crawled."""
+        parts = urlsplit(url)
+        if parts.netloc in self.mirror_hosts:
+            base = urlsplit(self.base_url)
+            return parts._replace(scheme=base.scheme, netloc=base.netloc).geturl()
+        return url
+
+    def _request(
+        self, url: str, callback: Any, role: str, cb_kwargs: dict[str, Any] | None = None
+    ) -> scrapy.Request | None:
+        """A request in a role (see `crawler.fingerprint`); a link off the market's hosts is
+        not followed, but counted and logged, and the run is then incomplete."""
+        url = self._on_mirror(url)
+        if _netloc(url) not in self.mirror_hosts:
+            self.crawler.stats.inc_value("vigil/requests/offsite")
+            self.logger.warning("%s: %s link to %s is off the market's mirrors: not followed",
+                                self.market_id, role, url)
+            return None
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
+                              cb_kwargs=cb_kwargs or {}, meta={"vigil_role": role})
+
+    def _follow(
+        self, response: Response, href: str, callback: Any, role: str,
+        cb_kwargs: dict[str, Any] | None = None,
+    ) -> Iterator[scrapy.Request]:
+        request = self._request(response.urljoin(href), callback, role, cb_kwargs)
+        if request is not None:
+            yield request
+
     def _listing_id(self, url: str) -> str | None:
         match = self._id_pattern.search(url)
         return match.group("id") if match else None
 
-    def _capture(self, response: Response) -> PageCapture:
+    def _capture(self, response: Response, role: str) -> PageCapture:
         """One capture per response, shared by every listing read from it."""
         cached = response.meta.get("vigil_capture")
         if cached is None:
@@ -295,9 +323,19 @@ class MarketSpider(scrapy.Spider):
                 fetched_at=response.meta.get("vigil_fetched_at") or self.clock.now(),
                 body=response.body,
                 content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+                role=role,
             )
             response.meta["vigil_capture"] = cached
         return cached
+
+
+def _netloc(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _page_role(path: str) -> str:
+    """A vendor sub-page's role from its path: `pgp/` -> `pgp`."""
+    return path.strip("/").rsplit("/", 1)[-1] or "vendor_page"
 
 
 def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:

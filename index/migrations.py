@@ -115,6 +115,70 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_spine",
+        """
+        -- Which preserved page proves which record, in which role (card, listing, vendor, pgp...).
+        CREATE TABLE evidence_links (
+            sha256 TEXT NOT NULL,
+            record TEXT NOT NULL,
+            market TEXT NOT NULL,
+            key TEXT NOT NULL,
+            role TEXT NOT NULL,
+            PRIMARY KEY (sha256, record, market, key, role)
+        );
+        CREATE INDEX evidence_links_record ON evidence_links(record, market, key);
+        INSERT OR IGNORE INTO evidence_links
+            SELECT j.value, 'listing', l.market, l.listing_id, 'page'
+            FROM listings l, json_each(l.evidence) j;
+        INSERT OR IGNORE INTO evidence_links
+            SELECT j.value, 'observation', o.market, CAST(o.id AS TEXT), 'page'
+            FROM observations o, json_each(o.evidence) j;
+        INSERT OR IGNORE INTO evidence_links
+            SELECT j.value, 'vendor', v.market, v.alias, 'page'
+            FROM vendors v, json_each(v.evidence) j;
+
+        -- The listings each run saw (what removal is decided from), kept with the index so that
+        -- several workers of one crawl share it.
+        CREATE TABLE run_listings (
+            run_id INTEGER NOT NULL,
+            market TEXT NOT NULL,
+            listing_id TEXT NOT NULL,
+            PRIMARY KEY (run_id, market, listing_id)
+        );
+        INSERT OR IGNORE INTO run_listings SELECT last_run_id, market, listing_id FROM listings;
+
+        -- One crawl of a market at a time.
+        CREATE TABLE market_locks (
+            market TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            token TEXT NOT NULL,
+            run_id INTEGER,
+            acquired_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        );
+
+        -- A second price as the market shows it (e.g. in BTC beside USD).
+        ALTER TABLE listings ADD COLUMN price_alt_raw TEXT NOT NULL DEFAULT '';
+        ALTER TABLE listings ADD COLUMN price_alt_amount TEXT;
+        ALTER TABLE listings ADD COLUMN price_alt_currency TEXT;
+        ALTER TABLE listings ADD COLUMN price_alt_eur REAL;
+
+        -- Text search also covers the category, the vendor and the second price.
+        DROP TABLE listings_fts;
+        CREATE VIRTUAL TABLE listings_fts USING fts5(
+            title, description, substances, other,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO listings_fts (rowid, title, description, substances, other)
+            SELECT l.rowid, l.title, l.description,
+                   COALESCE((SELECT group_concat(name, ' ') FROM listing_substances s
+                             WHERE s.listing_rowid = l.rowid), ''),
+                   l.category || ' ' || l.vendor
+            FROM listings l;
+        """,
+    ),
 ]
 
 

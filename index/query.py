@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
+
+from index.records import Listing
 
 SortKey = Literal[
     "relevance", "price", "-price", "last_seen", "-last_seen", "first_seen", "-first_seen"
@@ -42,22 +44,9 @@ class ListingQuery:
 
 @dataclass(frozen=True)
 class ListingHit:
-    market: str
-    listing_id: str
-    url: str
-    title: str
-    vendor: str
-    price_amount: Decimal | None
-    price_currency: str | None
-    price_eur: Decimal | None
-    ships_from: list[str]
-    ships_to: list[str]
-    status: str
-    first_seen: datetime
-    last_seen: datetime
-    substances: list[dict[str, Any]]
-    extraction: dict[str, Any]
-    evidence: list[str]
+    """A listing that matched, with its relevance score (higher is better)."""
+
+    listing: Listing
     score: float = 0.0
 
 

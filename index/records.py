@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
+
+#: The longest a stored text field may be (code points); longer values are cut when validated,
+#: so that a hostile page cannot make a record unbounded. The extractor has its own, shorter
+#: bound on what it reads (`nlp.limits.MAX_EXTRACTED_CHARS`).
+MAX_FIELD_CHARS = 100_000
 
 RunStatus = Literal["running", "ok", "partial", "needs_session", "failed"]
 ListingStatus = Literal["active", "removed"]
@@ -43,6 +50,8 @@ class Listing:
     vendor: str = ""
     vendor_url: str = ""
     price: Price | None = None
+    price_alt: Price | None = None
+    price_alt_raw: str = ""
     ships_from: list[str] = field(default_factory=list)
     ships_to: list[str] = field(default_factory=list)
     ships_from_raw: str = ""
@@ -77,6 +86,7 @@ class Observation:
     available: bool
     evidence: tuple[str, ...] = ()
     change: str = "new"  # new | changed | reappeared | removed
+    id: int | None = None  # assigned by the store
 
 
 @dataclass
@@ -103,3 +113,53 @@ class CrawlRun:
     finished_at: datetime | None = None
     status: RunStatus = "running"
     stats: dict[str, Any] = field(default_factory=dict)
+
+
+#: The roles a preserved page plays for the records it proves.
+PageRole = str  # "card" | "listing" | "vendor" | a vendor sub-page's name such as "pgp"
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """A preserved page cited by a record: which record (`listing`, `observation` or `vendor`,
+    keyed by listing id, observation id or vendor alias) and in which role."""
+
+    sha256: str
+    record: Literal["listing", "observation", "vendor"]
+    market: str
+    key: str
+    role: PageRole
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    """Who holds a market's crawl lock: a process on a host, and a token for this crawl."""
+
+    host: str
+    pid: int
+    token: str
+
+    @classmethod
+    def here(cls) -> LockOwner:
+        """This process, with a fresh token."""
+        return cls(os.uname().nodename, os.getpid(), uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class MarketLock:
+    market: str
+    owner: LockOwner
+    run_id: int | None
+    acquired_at: datetime
+    heartbeat_at: datetime
+
+
+class MarketLocked(Exception):
+    """Another live crawl holds the market's lock."""
+
+    def __init__(self, lock: MarketLock) -> None:
+        self.lock = lock
+        super().__init__(
+            f"another crawl of {lock.market} is running (run {lock.run_id}, pid {lock.owner.pid} "
+            f"on {lock.owner.host}, since {lock.acquired_at.isoformat(timespec='seconds')})"
+        )

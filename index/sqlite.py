@@ -1,47 +1,40 @@
 """The embedded index: one SQLite file in WAL mode, FTS5 for text, one writer.
 
-Every write that belongs together (a listing, its substances, countries, text and
-observation) happens in one transaction, so a crash never leaves half a listing.
+Every write that belongs together (a listing, its substances, countries, text, observation,
+evidence links and the run that saw it) happens in one transaction, so a crash never leaves
+half a listing. Backend errors leave this module as `index.errors.StoreError`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from index import sqlite_rows as rows
+from index.errors import StoreError
+from index.evidence import check_sha256
 from index.migrations import migrate
-from index.query import ListingHit, ListingQuery, SearchResult
-from index.records import CrawlRun, Evidence, Listing, Observation, Price, Vendor
-
-
-def _ts(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _price(amount: str | None, currency: str | None, eur: float | None) -> Price | None:
-    if amount is None or currency is None:
-        return None
-    return Price(Decimal(amount), currency, None if eur is None else Decimal(str(eur)))
-
-
-def fts_query(text: str) -> str:
-    """User text as a safe FTS5 query: every word a quoted prefix term, all required."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
-    return " ".join(f'"{w}"*' for w in words)
+from index.query import ListingQuery, SearchResult
+from index.records import (
+    CrawlRun,
+    Evidence,
+    EvidenceLink,
+    Listing,
+    LockOwner,
+    MarketLock,
+    MarketLocked,
+    Observation,
+    Vendor,
+)
+from index.sqlite_rows import price_columns, ts
+from index.sqlite_search import search
+from index.store import Pages
 
 
 class SqliteStore:
@@ -49,19 +42,24 @@ class SqliteStore:
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
-        if readonly:
-            if not self.path.exists():
-                raise FileNotFoundError(f"no index at {self.path}; crawl something first")
-            uri = f"file:{self.path.resolve()}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.conn)
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=10000")
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise FileNotFoundError(f"no index at {self.path}; crawl something first")
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, isolation_level=None)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                migrate(self.conn)
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=10000")
+        except (sqlite3.Error, OSError) as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise
+            raise StoreError(f"cannot open the index at {self.path}: {exc}") from exc
         self.conn.row_factory = sqlite3.Row
 
     def close(self) -> None:
@@ -69,29 +67,83 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the index at {self.path}: {exc}") from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"write to the index at {self.path} failed: {exc}") from exc
             raise
-        self.conn.execute("COMMIT")
 
-    # --- crawl runs -------------------------------------------------------------------
-    def start_run(self, run: CrawlRun) -> CrawlRun:
+    # --- crawl runs and locks -----------------------------------------------------------
+    def acquire_lock(self, market: str, owner: LockOwner, now: datetime, stale_after: float) -> list[int]:
+        """Take the market's crawl lock or raise `MarketLocked`. A lock whose process is gone
+        (same host, pid not running) or whose heartbeat is older than `stale_after` seconds is
+        taken over; runs left `running` by such a crawl are marked `failed`. Returns their ids."""
+        with self._transaction() as conn:
+            held = conn.execute("SELECT * FROM market_locks WHERE market = ?", (market,)).fetchone()
+            if held is not None:
+                lock = _lock(held)
+                if _alive(lock, now, stale_after):
+                    raise MarketLocked(lock)
+                conn.execute("DELETE FROM market_locks WHERE market = ?", (market,))
+            stale = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM crawl_runs WHERE market = ? AND status = 'running'", (market,)
+                )
+            ]
+            for run_id in stale:
+                conn.execute(
+                    "UPDATE crawl_runs SET status = 'failed', finished_at = ?, "
+                    "stats = json_set(stats, '$.close_reason', 'stale_lock') WHERE id = ?",
+                    (ts(now), run_id),
+                )
+            conn.execute(
+                "INSERT INTO market_locks (market, host, pid, token, run_id, acquired_at, "
+                "heartbeat_at) VALUES (?, ?, ?, ?, NULL, ?, ?)",
+                (market, owner.host, owner.pid, owner.token, ts(now), ts(now)),
+            )
+        return stale
+
+    def heartbeat(self, market: str, owner: LockOwner, now: datetime) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE market_locks SET heartbeat_at = ? WHERE market = ? AND token = ?",
+                (ts(now), market, owner.token),
+            )
+
+    def release_lock(self, market: str, owner: LockOwner) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "DELETE FROM market_locks WHERE market = ? AND token = ?", (market, owner.token)
+            )
+
+    def start_run(self, run: CrawlRun, owner: LockOwner | None = None) -> CrawlRun:
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO crawl_runs (market, started_at, status, stats) VALUES (?, ?, ?, ?)",
-                (run.market, _ts(run.started_at), run.status, json.dumps(run.stats)),
+                (run.market, ts(run.started_at), run.status, json.dumps(run.stats)),
             )
-        run.id = cursor.lastrowid
+            run.id = cursor.lastrowid
+            if owner is not None:
+                conn.execute(
+                    "UPDATE market_locks SET run_id = ? WHERE market = ? AND token = ?",
+                    (run.id, run.market, owner.token),
+                )
         return run
 
     def finish_run(self, run: CrawlRun) -> None:
         with self._transaction() as conn:
             conn.execute(
                 "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
-                (_ts(run.finished_at), run.status, json.dumps(run.stats, default=str), run.id),
+                (ts(run.finished_at), run.status, json.dumps(run.stats, default=str), run.id),
             )
 
     def runs(self, market: str | None = None, limit: int = 20) -> list[CrawlRun]:
@@ -102,16 +154,19 @@ class SqliteStore:
             params.append(market)
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
+        return [rows.run(row) for row in self.conn.execute(sql, params)]
+
+    def get_run(self, run_id: int) -> CrawlRun | None:
+        row = self.conn.execute("SELECT * FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+        return None if row is None else rows.run(row)
+
+    def markets(self) -> list[str]:
+        """Every market the index holds anything of."""
         return [
-            CrawlRun(
-                market=row["market"],
-                started_at=_dt(row["started_at"]),  # type: ignore[arg-type]
-                id=row["id"],
-                finished_at=_dt(row["finished_at"]),
-                status=row["status"],
-                stats=json.loads(row["stats"]),
+            r[0]
+            for r in self.conn.execute(
+                "SELECT market FROM listings UNION SELECT market FROM crawl_runs ORDER BY 1"
             )
-            for row in self.conn.execute(sql, params)
         ]
 
     # --- listings ---------------------------------------------------------------------
@@ -119,9 +174,22 @@ class SqliteStore:
         row = self.conn.execute(
             "SELECT * FROM listings WHERE market = ? AND listing_id = ?", (market, listing_id)
         ).fetchone()
-        return None if row is None else _listing(row)
+        return None if row is None else rows.listing(row)
 
-    def write_listing(self, listing: Listing, observation: Observation | None, run_id: int) -> None:
+    def seen_in_run(self, run_id: int, market: str, listing_id: str) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM run_listings WHERE run_id = ? AND market = ? AND listing_id = ?",
+                (run_id, market, listing_id),
+            ).fetchone()
+            is not None
+        )
+
+    def write_listing(
+        self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages = ()
+    ) -> None:
+        amount, currency, eur = price_columns(listing.price)
+        alt_amount, alt_currency, alt_eur = price_columns(listing.price_alt)
         values = {
             "market": listing.market,
             "listing_id": listing.listing_id,
@@ -131,13 +199,13 @@ class SqliteStore:
             "category": listing.category,
             "vendor": listing.vendor,
             "vendor_url": listing.vendor_url,
-            "price_amount": None if listing.price is None else str(listing.price.amount),
-            "price_currency": None if listing.price is None else listing.price.currency,
-            "price_eur": (
-                None
-                if listing.price is None or listing.price.eur is None
-                else float(listing.price.eur)
-            ),
+            "price_amount": amount,
+            "price_currency": currency,
+            "price_eur": eur,
+            "price_alt_raw": listing.price_alt_raw,
+            "price_alt_amount": alt_amount,
+            "price_alt_currency": alt_currency,
+            "price_alt_eur": alt_eur,
             "ships_from": json.dumps(listing.ships_from),
             "ships_to": json.dumps(listing.ships_to),
             "ships_from_raw": listing.ships_from_raw,
@@ -146,10 +214,10 @@ class SqliteStore:
             "extraction": json.dumps(listing.extraction, ensure_ascii=False, default=str),
             "evidence": json.dumps(listing.evidence),
             "content_hash": listing.content_hash,
-            "first_seen": _ts(listing.first_seen),
-            "last_seen": _ts(listing.last_seen),
+            "first_seen": ts(listing.first_seen),
+            "last_seen": ts(listing.last_seen),
             "status": listing.status,
-            "removed_at": _ts(listing.removed_at),
+            "removed_at": ts(listing.removed_at),
             "last_run_id": run_id,
         }
         columns = ", ".join(values)
@@ -177,24 +245,47 @@ class SqliteStore:
             names = " ".join(
                 sorted({s["name"] for s in substances} | {s.get("text", "") for s in substances})
             )
+            other = " ".join(v for v in (listing.category, listing.vendor, listing.price_alt_raw) if v)
             conn.execute(
-                "INSERT INTO listings_fts (rowid, title, description, substances) VALUES (?, ?, ?, ?)",
-                (rowid, listing.title, listing.description, names),
+                "INSERT INTO listings_fts (rowid, title, description, substances, other) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (rowid, listing.title, listing.description, names, other),
             )
+            self._seen(conn, run_id, listing.market, listing.listing_id)
+            self._link(conn, pages, "listing", listing.market, listing.listing_id)
             if observation is not None:
-                self._insert_observation(conn, observation)
+                observation_id = self._insert_observation(conn, observation)
+                self._link(conn, pages, "observation", listing.market, str(observation_id))
 
-    def touch_listing(self, market: str, listing_id: str, seen_at: datetime, run_id: int) -> None:
+    def touch_listing(
+        self, market: str, listing_id: str, seen_at: datetime, run_id: int, pages: Pages = ()
+    ) -> None:
         """An unchanged listing seen again: move last_seen, record the run, add no row."""
         with self._transaction() as conn:
             conn.execute(
                 "UPDATE listings SET last_seen = ?, last_run_id = ? WHERE market = ? AND listing_id = ?",
-                (_ts(seen_at), run_id, market, listing_id),
+                (ts(seen_at), run_id, market, listing_id),
             )
+            self._seen(conn, run_id, market, listing_id)
+            self._link(conn, pages, "listing", market, listing_id)
 
     @staticmethod
-    def _insert_observation(conn: sqlite3.Connection, obs: Observation) -> None:
+    def _seen(conn: sqlite3.Connection, run_id: int, market: str, listing_id: str) -> None:
         conn.execute(
+            "INSERT OR IGNORE INTO run_listings VALUES (?, ?, ?)", (run_id, market, listing_id)
+        )
+
+    @staticmethod
+    def _link(conn: sqlite3.Connection, pages: Pages, record: str, market: str, key: str) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO evidence_links VALUES (?, ?, ?, ?, ?)",
+            [(check_sha256(sha), record, market, key, role) for sha, role in pages],
+        )
+
+    @staticmethod
+    def _insert_observation(conn: sqlite3.Connection, obs: Observation) -> int:
+        amount, currency, eur = price_columns(obs.price)
+        cursor = conn.execute(
             "INSERT INTO observations (market, listing_id, run_id, observed_at, price_amount, "
             "price_currency, price_eur, available, evidence, change) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -202,62 +293,51 @@ class SqliteStore:
                 obs.market,
                 obs.listing_id,
                 obs.run_id,
-                _ts(obs.observed_at),
-                None if obs.price is None else str(obs.price.amount),
-                None if obs.price is None else obs.price.currency,
-                None if obs.price is None or obs.price.eur is None else float(obs.price.eur),
+                ts(obs.observed_at),
+                amount,
+                currency,
+                eur,
                 int(obs.available),
                 json.dumps(list(obs.evidence)),
                 obs.change,
             ),
         )
+        return int(cursor.lastrowid or 0)
 
     def mark_removed(self, market: str, run_id: int, at: datetime) -> list[str]:
+        unseen = (
+            "market = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM run_listings r "
+            "WHERE r.run_id = ? AND r.market = listings.market AND r.listing_id = listings.listing_id)"
+        )
         with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT listing_id, price_amount, price_currency, price_eur, evidence FROM listings "
-                "WHERE market = ? AND status = 'active' AND last_run_id != ?",
-                (market, run_id),
-            ).fetchall()
+            found = conn.execute(f"SELECT * FROM listings WHERE {unseen}", (market, run_id)).fetchall()
             conn.execute(
-                "UPDATE listings SET status = 'removed', removed_at = ? "
-                "WHERE market = ? AND status = 'active' AND last_run_id != ?",
-                (_ts(at), market, run_id),
+                f"UPDATE listings SET status = 'removed', removed_at = ? WHERE {unseen}",
+                (ts(at), market, run_id),
             )
-            for row in rows:
+            for row in found:
+                gone = rows.listing(row)
                 self._insert_observation(
                     conn,
                     Observation(
                         market=market,
-                        listing_id=row["listing_id"],
+                        listing_id=gone.listing_id,
                         run_id=run_id,
                         observed_at=at,
-                        price=_price(row["price_amount"], row["price_currency"], row["price_eur"]),
+                        price=gone.price,
                         available=False,
-                        evidence=tuple(json.loads(row["evidence"])),
+                        evidence=tuple(gone.evidence),
                         change="removed",
                     ),
                 )
-        return [row["listing_id"] for row in rows]
+        return [row["listing_id"] for row in found]
 
     def observations(self, market: str, listing_id: str) -> list[Observation]:
-        rows = self.conn.execute(
+        found = self.conn.execute(
             "SELECT * FROM observations WHERE market = ? AND listing_id = ? ORDER BY id",
             (market, listing_id),
         )
-        return [
-            Observation(
-                market=row["market"],
-                listing_id=row["listing_id"],
-                run_id=row["run_id"],
-                observed_at=_dt(row["observed_at"]),  # type: ignore[arg-type]
-                price=_price(row["price_amount"], row["price_currency"], row["price_eur"]),
-                available=bool(row["available"]),
-                evidence=tuple(json.loads(row["evidence"])),
-                change=row["change"],
-            )
-            for row in rows
-        ]
+        return [rows.observation(row) for row in found]
 
     def count_listings(self, market: str | None = None, status: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM listings WHERE 1=1", []
@@ -276,8 +356,16 @@ class SqliteStore:
             ).fetchone()[0]
         return self.conn.execute("SELECT count(*) FROM observations").fetchone()[0]
 
+    def listings_of_vendor(self, market: str, alias: str, limit: int = 100) -> list[Listing]:
+        found = self.conn.execute(
+            "SELECT * FROM listings WHERE market = ? AND vendor = ? COLLATE NOCASE "
+            "ORDER BY last_seen DESC, rowid LIMIT ?",
+            (market, alias, limit),
+        )
+        return [rows.listing(row) for row in found]
+
     # --- vendors and evidence -----------------------------------------------------------
-    def write_vendor(self, vendor: Vendor) -> None:
+    def write_vendor(self, vendor: Vendor, pages: Pages = ()) -> None:
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO vendors (market, alias, url, description, pgp_fingerprints, pgp_key, "
@@ -299,48 +387,41 @@ class SqliteStore:
                     json.dumps(vendor.crypto_addresses),
                     json.dumps(vendor.mentions),
                     json.dumps(vendor.evidence),
-                    _ts(vendor.first_seen),
-                    _ts(vendor.last_seen),
+                    ts(vendor.first_seen),
+                    ts(vendor.last_seen),
                 ),
             )
+            self._link(conn, pages, "vendor", vendor.market, vendor.alias)
 
     def get_vendor(self, market: str, alias: str) -> Vendor | None:
         row = self.conn.execute(
             "SELECT * FROM vendors WHERE market = ? AND alias = ?", (market, alias)
         ).fetchone()
-        if row is None:
-            return None
-        return Vendor(
-            market=row["market"],
-            alias=row["alias"],
-            url=row["url"],
-            description=row["description"],
-            pgp_fingerprints=json.loads(row["pgp_fingerprints"]),
-            pgp_key=row["pgp_key"],
-            contacts=json.loads(row["contacts"]),
-            crypto_addresses=json.loads(row["crypto_addresses"]),
-            mentions=json.loads(row["mentions"]),
-            evidence=json.loads(row["evidence"]),
-            first_seen=_dt(row["first_seen"]),
-            last_seen=_dt(row["last_seen"]),
-        )
+        return None if row is None else rows.vendor(row)
 
     def vendors(self, market: str | None = None) -> list[Vendor]:
-        sql, params = "SELECT market, alias FROM vendors", []
+        sql, params = "SELECT * FROM vendors", []
         if market:
             sql += " WHERE market = ?"
             params.append(market)
-        rows = self.conn.execute(sql + " ORDER BY market, alias", params).fetchall()
-        return [v for r in rows if (v := self.get_vendor(r["market"], r["alias"])) is not None]
+        return [rows.vendor(r) for r in self.conn.execute(sql + " ORDER BY market, alias", params)]
+
+    def vendors_named(self, alias: str) -> list[Vendor]:
+        """Every market's vendor of this alias (case-insensitive)."""
+        found = self.conn.execute(
+            "SELECT * FROM vendors WHERE alias = ? COLLATE NOCASE ORDER BY market", (alias,)
+        )
+        return [rows.vendor(r) for r in found]
 
     def add_evidence(self, evidence: Evidence) -> bool:
+        check_sha256(evidence.sha256)
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO evidence VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     evidence.sha256,
                     evidence.url,
-                    _ts(evidence.fetched_at),
+                    ts(evidence.fetched_at),
                     evidence.status,
                     evidence.size,
                     evidence.content_type,
@@ -349,166 +430,59 @@ class SqliteStore:
         return cursor.rowcount > 0
 
     def get_evidence(self, sha256: str) -> Evidence | None:
-        row = self.conn.execute("SELECT * FROM evidence WHERE sha256 = ?", (sha256,)).fetchone()
-        return None if row is None else _evidence(row)
+        row = self.conn.execute(
+            "SELECT * FROM evidence WHERE sha256 = ?", (check_sha256(sha256),)
+        ).fetchone()
+        return None if row is None else rows.evidence(row)
 
     def iter_evidence(self) -> Iterator[Evidence]:
         for row in self.conn.execute("SELECT * FROM evidence ORDER BY sha256"):
-            yield _evidence(row)
+            yield rows.evidence(row)
+
+    def evidence_links(self, sha256: str) -> list[EvidenceLink]:
+        """The records that cite a page, and in which role."""
+        found = self.conn.execute(
+            "SELECT * FROM evidence_links WHERE sha256 = ? ORDER BY record, market, key, role",
+            (check_sha256(sha256),),
+        )
+        return [rows.link(r) for r in found]
+
+    def links_of(self, record: str, market: str, key: str) -> list[EvidenceLink]:
+        """The pages that prove one record (listing, observation or vendor)."""
+        found = self.conn.execute(
+            "SELECT * FROM evidence_links WHERE record = ? AND market = ? AND key = ? "
+            "ORDER BY role, sha256",
+            (record, market, key),
+        )
+        return [rows.link(r) for r in found]
 
     # --- search -------------------------------------------------------------------------
     def search(self, query: ListingQuery) -> SearchResult:
-        where, params, ctes, rank = _where(query)
-        base = f"FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
-        total = self.conn.execute(f"{ctes} SELECT count(*) {base}", params).fetchone()[0]
-        order = _ORDER[query.sort] if query.sort != "relevance" else rank["order"]
-        rows = self.conn.execute(
-            f"{ctes} SELECT l.*, {rank['score']} AS score {base} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, query.limit, query.offset],
-        ).fetchall()
-        return SearchResult(total=total, hits=[_hit(row) for row in rows])
+        return search(self.conn, query)
 
 
-_ORDER = {
-    "price": "l.price_eur IS NULL, l.price_eur ASC, l.rowid",
-    "-price": "l.price_eur IS NULL, l.price_eur DESC, l.rowid",
-    "last_seen": "l.last_seen ASC, l.rowid",
-    "-last_seen": "l.last_seen DESC, l.rowid",
-    "first_seen": "l.first_seen ASC, l.rowid",
-    "-first_seen": "l.first_seen DESC, l.rowid",
-}
-
-
-def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
-    """SQL conditions and parameters for a query; values are always parameters."""
-    where: list[str] = []
-    params: list[Any] = []
-    ctes = ""
-    rank = {"join": "", "score": "0.0", "order": "l.last_seen DESC, l.rowid"}
-    match = fts_query(q.text) if q.text else ""
-    if match:
-        ctes = (
-            "WITH fts AS (SELECT rowid, bm25(listings_fts, 10.0, 1.0, 5.0) AS rank "
-            "FROM listings_fts WHERE listings_fts MATCH ?)"
-        )
-        params.append(match)
-        rank = {
-            "join": "LEFT JOIN fts ON fts.rowid = l.rowid",
-            "score": "-COALESCE(fts.rank, 0.0)",
-            "order": "COALESCE(fts.rank, 0.0) ASC, l.last_seen DESC, l.rowid",
-        }
-        alternatives = ["fts.rowid IS NOT NULL"]
-        if q.substances:
-            alternatives.append(_in_substances(q.substances, params))
-        where.append("(" + " OR ".join(alternatives) + ")")
-    elif q.text or q.substances:
-        if not q.substances:
-            where.append("0")
-        else:
-            where.append(_in_substances(q.substances, params))
-    if q.classes:
-        where.append(
-            "l.rowid IN (SELECT listing_rowid FROM listing_substances WHERE class IN "
-            f"({_marks(q.classes)}))"
-        )
-        params.extend(q.classes)
-    for column, values in (("l.market", q.markets), ("l.vendor", q.vendors)):
-        if values:
-            where.append(f"{column} COLLATE NOCASE IN ({_marks(values)})")
-            params.extend(values)
-    for direction, values in (("from", q.ships_from), ("to", q.ships_to)):
-        if values:
-            where.append(
-                "l.rowid IN (SELECT listing_rowid FROM listing_countries WHERE direction = ? "
-                f"AND country IN ({_marks(values)}))"
-            )
-            params.extend([direction, *(v.upper() for v in values)])
-    if q.price_min_eur is not None:
-        where.append("l.price_eur >= ?")
-        params.append(float(q.price_min_eur))
-    if q.price_max_eur is not None:
-        where.append("l.price_eur <= ?")
-        params.append(float(q.price_max_eur))
-    for column, op, value in (
-        ("l.last_seen", ">=", q.since),
-        ("l.last_seen", "<=", q.until),
-        ("l.first_seen", ">=", q.first_seen_since),
-    ):
-        if value is not None:
-            where.append(f"{column} {op} ?")
-            params.append(_ts(value))
-    if q.status != "any":
-        where.append("l.status = ?")
-        params.append(q.status)
-    return where, params, ctes, rank
-
-
-def _in_substances(names: tuple[str, ...], params: list[Any]) -> str:
-    params.extend(names)
-    return (
-        f"l.rowid IN (SELECT listing_rowid FROM listing_substances WHERE name IN ({_marks(names)}))"
-    )
-
-
-def _marks(values: tuple[str, ...]) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def _listing(row: sqlite3.Row) -> Listing:
-    return Listing(
+def _lock(row: sqlite3.Row) -> MarketLock:
+    return MarketLock(
         market=row["market"],
-        listing_id=row["listing_id"],
-        url=row["url"],
-        title=row["title"],
-        description=row["description"],
-        category=row["category"],
-        vendor=row["vendor"],
-        vendor_url=row["vendor_url"],
-        price=_price(row["price_amount"], row["price_currency"], row["price_eur"]),
-        ships_from=json.loads(row["ships_from"]),
-        ships_to=json.loads(row["ships_to"]),
-        ships_from_raw=row["ships_from_raw"],
-        ships_to_raw=row["ships_to_raw"],
-        images=json.loads(row["images"]),
-        extraction=json.loads(row["extraction"]),
-        evidence=json.loads(row["evidence"]),
-        content_hash=row["content_hash"],
-        first_seen=_dt(row["first_seen"]),
-        last_seen=_dt(row["last_seen"]),
-        status=row["status"],
-        removed_at=_dt(row["removed_at"]),
+        owner=LockOwner(row["host"], row["pid"], row["token"]),
+        run_id=row["run_id"],
+        acquired_at=rows.dt(row["acquired_at"]),  # type: ignore[arg-type]
+        heartbeat_at=rows.dt(row["heartbeat_at"]),  # type: ignore[arg-type]
     )
 
 
-def _hit(row: sqlite3.Row) -> ListingHit:
-    extraction = json.loads(row["extraction"])
-    return ListingHit(
-        market=row["market"],
-        listing_id=row["listing_id"],
-        url=row["url"],
-        title=row["title"],
-        vendor=row["vendor"],
-        price_amount=None if row["price_amount"] is None else Decimal(row["price_amount"]),
-        price_currency=row["price_currency"],
-        price_eur=None if row["price_eur"] is None else Decimal(str(row["price_eur"])),
-        ships_from=json.loads(row["ships_from"]),
-        ships_to=json.loads(row["ships_to"]),
-        status=row["status"],
-        first_seen=_dt(row["first_seen"]),  # type: ignore[arg-type]
-        last_seen=_dt(row["last_seen"]),  # type: ignore[arg-type]
-        substances=extraction.get("substances", []),
-        extraction=extraction,
-        evidence=json.loads(row["evidence"]),
-        score=float(row["score"] or 0.0),
-    )
+def _alive(lock: MarketLock, now: datetime, stale_after: float) -> bool:
+    """Whether the crawl holding a lock may still be running."""
+    if lock.owner.host == os.uname().nodename:
+        return _pid_running(lock.owner.pid)
+    return (now - lock.heartbeat_at).total_seconds() < stale_after
 
 
-def _evidence(row: sqlite3.Row) -> Evidence:
-    return Evidence(
-        sha256=row["sha256"],
-        url=row["url"],
-        fetched_at=_dt(row["fetched_at"]),  # type: ignore[arg-type]
-        status=row["status"],
-        size=row["size"],
-        content_type=row["content_type"],
-    )
+def _pid_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,33 +1,61 @@
-"""The `Store` protocol: what the pipelines and the CLI need of an index backend.
+"""The `Store` protocol: what the pipelines and the services need of an index backend.
 
 The SQLite backend (`index.sqlite`) implements it now; the Elasticsearch backend will too, so
-everything above this line is backend-agnostic.
+everything above this line is backend-agnostic. Backends raise `index.errors.StoreError` when
+a read or write fails, and `index.records.MarketLocked` when a market's crawl lock is held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from index.query import ListingQuery, SearchResult
-from index.records import CrawlRun, Evidence, Listing, Observation, Vendor
+from index.records import (
+    CrawlRun,
+    Evidence,
+    EvidenceLink,
+    Listing,
+    LockOwner,
+    Observation,
+    Vendor,
+)
+
+#: (sha256, role) of each page a record's fields came from.
+Pages = Sequence[tuple[str, str]]
 
 
 class Store(Protocol):
-    # crawl runs
-    def start_run(self, run: CrawlRun) -> CrawlRun: ...
+    # crawl runs and the one-crawl-per-market lock
+    def acquire_lock(
+        self, market: str, owner: LockOwner, now: datetime, stale_after: float
+    ) -> list[int]:
+        """Take the market's lock or raise `MarketLocked`; a dead holder's lock is taken over
+        and its `running` runs marked `failed` (their ids are returned)."""
+        ...
+
+    def heartbeat(self, market: str, owner: LockOwner, now: datetime) -> None: ...
+    def release_lock(self, market: str, owner: LockOwner) -> None: ...
+    def start_run(self, run: CrawlRun, owner: LockOwner | None = None) -> CrawlRun: ...
     def finish_run(self, run: CrawlRun) -> None: ...
     def runs(self, market: str | None = None, limit: int = 20) -> list[CrawlRun]: ...
+    def get_run(self, run_id: int) -> CrawlRun | None: ...
+    def markets(self) -> list[str]: ...
 
     # listings and their history
     def get_listing(self, market: str, listing_id: str) -> Listing | None: ...
-    def write_listing(self, listing: Listing, observation: Observation | None, run_id: int) -> None:
-        """Write a listing's state and (when something changed) one observation, atomically;
-        mark it seen by run `run_id`."""
+    def seen_in_run(self, run_id: int, market: str, listing_id: str) -> bool: ...
+    def write_listing(
+        self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages = ()
+    ) -> None:
+        """Write a listing's state, (when something changed) one observation and the links to
+        the pages it came from, atomically; mark it seen by run `run_id`."""
         ...
 
-    def touch_listing(self, market: str, listing_id: str, seen_at: datetime, run_id: int) -> None:
+    def touch_listing(
+        self, market: str, listing_id: str, seen_at: datetime, run_id: int, pages: Pages = ()
+    ) -> None:
         """An unchanged listing seen again: move last_seen and mark it seen by the run."""
         ...
 
@@ -39,17 +67,21 @@ class Store(Protocol):
     def observations(self, market: str, listing_id: str) -> list[Observation]: ...
     def count_listings(self, market: str | None = None, status: str | None = None) -> int: ...
     def count_observations(self, market: str | None = None) -> int: ...
+    def listings_of_vendor(self, market: str, alias: str, limit: int = 100) -> list[Listing]: ...
 
     # vendors and evidence
-    def write_vendor(self, vendor: Vendor) -> None: ...
+    def write_vendor(self, vendor: Vendor, pages: Pages = ()) -> None: ...
     def get_vendor(self, market: str, alias: str) -> Vendor | None: ...
     def vendors(self, market: str | None = None) -> list[Vendor]: ...
+    def vendors_named(self, alias: str) -> list[Vendor]: ...
     def add_evidence(self, evidence: Evidence) -> bool:
         """Record a page's metadata; False when that hash was already known."""
         ...
 
     def get_evidence(self, sha256: str) -> Evidence | None: ...
     def iter_evidence(self) -> Iterator[Evidence]: ...
+    def evidence_links(self, sha256: str) -> list[EvidenceLink]: ...
+    def links_of(self, record: str, market: str, key: str) -> list[EvidenceLink]: ...
 
     # search
     def search(self, query: ListingQuery) -> SearchResult: ...

@@ -14,8 +14,8 @@ from functools import cache
 
 import pycountry
 
-from nlp._config import MAX_SHORT_FIELD_CHARS
 from nlp.fold import fold
+from nlp.limits import MAX_SHORT_FIELD_CHARS
 
 # Translations read from pycountry's own catalogues.
 _LANGUAGES = ["bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",

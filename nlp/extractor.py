@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any
 
 from nlp import contacts, crypto, languages, novel, offers, quantities, substances
-from nlp._config import MAX_FIELD_CHARS, MAX_SHORT_FIELD_CHARS
 from nlp.context import load as load_context
 from nlp.countries import countries
 from nlp.fold import fold, leet
 from nlp.lexicon import load as load_lexicon
 from nlp.lexicon import squeeze
-from nlp.money import find_prices, parse_price, to_eur
+from nlp.limits import MAX_EXTRACTED_CHARS, MAX_SHORT_FIELD_CHARS
+from nlp.money import RateTable, find_prices, parse_price, to_eur
 
 TEXT_FIELDS = ("title", "description")
 
@@ -82,9 +82,14 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def extract(record: Mapping[str, Any], *, on: date | None = None) -> dict[str, Any]:
-    """Everything the extractor finds in one listing (see the extraction contract)."""
-    texts = {f: _field(record, f, MAX_FIELD_CHARS) for f in TEXT_FIELDS}
+def extract(
+    record: Mapping[str, Any], *, on: date | None = None, rates: RateTable | None = None
+) -> dict[str, Any]:
+    """Everything the extractor finds in one listing (see the extraction contract).
+
+    `on` is the observation date for currency conversion; `rates` the crypto rate table (the
+    caller's settings load it: the core reads no configuration of its own)."""
+    texts = {f: _field(record, f, MAX_EXTRACTED_CHARS) for f in TEXT_FIELDS}
     folded = {f: fold(t) for f, t in texts.items()}
     ctx = load_context()
     lex = load_lexicon()
@@ -171,14 +176,14 @@ def extract(record: Mapping[str, Any], *, on: date | None = None) -> dict[str, A
     if parsed is not None:
         amount, currency = parsed
         prices.append({"amount": float(amount), "currency": currency,
-                       "eur": _money(to_eur(amount, currency, on)), "field": "price"})
+                       "eur": _money(to_eur(amount, currency, on, rates)), "field": "price"})
     elif price_raw.strip() and _looks_numeric(price_raw):
         pass  # a bare number without a currency: the market's currency is not known here
     if not prices:
         for f in TEXT_FIELDS:
             for p in find_prices(texts[f]):
                 prices.append({"amount": float(p.amount), "currency": p.currency,
-                               "eur": _money(to_eur(p.amount, p.currency, on)), "field": f,
+                               "eur": _money(to_eur(p.amount, p.currency, on, rates)), "field": f,
                                "start": p.start, "end": p.end})
     distinct_prices = {(p["amount"], p["currency"]) for p in prices}
 

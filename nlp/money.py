@@ -2,8 +2,9 @@
 
 Fiat converts with the `currency_converter` package (the ECB reference rates it ships,
 used offline; a date after its last rate uses the last known rate). Crypto converts with the
-dated table in `config/rates.yaml`: a price converts at the rate of the latest table date on
-or before the observation date.
+dated table the caller passes (`load_rates(path)` reads one, e.g. `config/rates.yaml`): a price
+converts at the rate of the latest table date on or before the observation date. The core
+reads no environment and no default path: without a table, crypto prices have no EUR value.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from nlp._config import config_dir
 
 CRYPTO = frozenset({"BTC", "XMR", "ETH", "LTC"})
 
@@ -153,16 +152,23 @@ class RateTable:
         return best
 
 
-def load_rates(path: Path | None = None) -> RateTable:
-    """Read and validate `config/rates.yaml` (`crypto_eur: {YYYY-MM-DD: {BTC: 123.4, ...}}`)."""
-    path = path or config_dir() / "rates.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load_rates(path: Path) -> RateTable:
+    """Read and validate a rate table (`crypto_eur: {YYYY-MM-DD: {BTC: 123.4, ...}}`)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the rate table ({exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping with 'crypto_eur'")
     raw = data.get("crypto_eur")
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: 'crypto_eur' must be a mapping of dates to rates")
     rows: list[tuple[date, dict[str, Decimal]]] = []
     for key, row in raw.items():
-        day = key if isinstance(key, date) else date.fromisoformat(str(key))
+        try:
+            day = key if isinstance(key, date) else date.fromisoformat(str(key))
+        except ValueError:
+            raise ValueError(f"{path}: {key!r} is not a date (YYYY-MM-DD)") from None
         if not isinstance(row, dict):
             raise ValueError(f"{path}: rates for {day} must be a mapping")
         parsed = {}
@@ -170,8 +176,11 @@ def load_rates(path: Path | None = None) -> RateTable:
             code = str(code).upper()
             if code not in CRYPTO:
                 raise ValueError(f"{path}: unknown crypto currency {code!r} on {day}")
-            rate = Decimal(str(value))
-            if rate <= 0:
+            try:
+                rate = Decimal(str(value))
+            except InvalidOperation:
+                rate = Decimal(0)
+            if not rate.is_finite() or rate <= 0:
                 raise ValueError(f"{path}: rate for {code} on {day} must be positive")
             parsed[code] = rate
         rows.append((day, parsed))
@@ -179,30 +188,34 @@ def load_rates(path: Path | None = None) -> RateTable:
     return RateTable(tuple(r[0] for r in rows), tuple(r[1] for r in rows))
 
 
-@cache
-def _rates() -> RateTable:
-    return load_rates()
+EMPTY_RATES = RateTable((), ())
 
 
 _CENT = Decimal("0.01")
 
 
-def to_eur(amount: Decimal, currency: str, on: date | None = None) -> Decimal | None:
-    """`amount` of `currency` in EUR on `on` (today when None), rounded to cents; None if unknown."""
+def to_eur(
+    amount: Decimal, currency: str, on: date | None = None, rates: RateTable | None = None
+) -> Decimal | None:
+    """`amount` of `currency` in EUR on `on` (today when None), rounded to cents; None if unknown
+    (crypto without a rate table, an unknown currency, an amount too large to be a price)."""
     currency = currency.upper()
     day = on or date.today()
     if currency == "EUR":
-        return Decimal(amount).quantize(_CENT, ROUND_HALF_UP)
-    if currency in CRYPTO:
-        rate = _rates().rate(currency, day)
-        if rate is None:
+        rate: Decimal | None = Decimal(1)
+    elif currency in CRYPTO:
+        rate = (rates or EMPTY_RATES).rate(currency, day)
+    else:
+        conv = _converter()
+        if currency not in conv.currencies:
             return None
-        return (Decimal(amount) * rate).quantize(_CENT, ROUND_HALF_UP)
-    conv = _converter()
-    if currency not in conv.currencies:
+        try:
+            rate = Decimal(str(conv.convert(1, currency, "EUR", date=day)))
+        except Exception:  # the package raises its own RateNotFoundError and ValueError subclasses
+            return None
+    if rate is None:
         return None
     try:
-        value = conv.convert(1, currency, "EUR", date=day)
-    except Exception:  # the package raises its own RateNotFoundError and ValueError subclasses
+        return (Decimal(amount) * rate).quantize(_CENT, ROUND_HALF_UP)
+    except InvalidOperation:  # a 27-digit "price" exceeds Decimal's context: not a price
         return None
-    return (Decimal(amount) * Decimal(str(value))).quantize(_CENT, ROUND_HALF_UP)

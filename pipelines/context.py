@@ -1,4 +1,9 @@
-"""What the pipelines of one crawl share: the index, the evidence vault, the run, the clock."""
+"""What the pipelines of one crawl share: the index, the evidence vault, the run, the clock.
+
+The crawl run extension (`pipelines.runs`) owns all of it: it opens the store when the crawl
+starts and closes it at the end. Markets crawled together in one process share one store, so
+there is one writer per process however many markets run.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from crawler.clock import Clock
+from index import open_store, open_vault
 from index.evidence import EvidenceVault
-from index.records import CrawlRun
-from index.sqlite import SqliteStore
+from index.records import CrawlRun, LockOwner
 from index.store import Store
+from nlp.money import RateTable, load_rates
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """The index's part of the settings, as the crawler carries them (`VIGIL_*`)."""
+
+    index_backend: str
+    data_dir: Path
+
+    @classmethod
+    def of(cls, settings: BaseSettings) -> IndexSettings:
+        return cls(settings.get("VIGIL_INDEX_BACKEND") or "sqlite", Path(settings["VIGIL_DATA_DIR"]))
 
 
 @dataclass
@@ -20,17 +39,51 @@ class CrawlContext:
     vault: EvidenceVault
     run: CrawlRun
     clock: Clock
+    rates: RateTable
+    owner: LockOwner
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:
-        """The crawl's context, created (and its run started) on first use."""
+        """The crawl's context, set when the run started."""
         context = getattr(crawler, "_vigil_context", None)
         if context is None:
-            data_dir = Path(crawler.settings["VIGIL_DATA_DIR"])
-            clock = Clock.from_settings(crawler.settings)
-            store = SqliteStore(data_dir / "vigil.sqlite3")
-            market = getattr(crawler.spider, "market_id", crawler.spidercls.name)
-            run = store.start_run(CrawlRun(market=market, started_at=clock.now()))
-            context = cls(store, EvidenceVault(data_dir / "evidence"), run, clock)
-            crawler._vigil_context = context  # type: ignore[attr-defined]
+            raise RuntimeError("no crawl run: pipelines.runs.CrawlRunExtension must be enabled")
         return context
+
+
+class SharedStores:
+    """One open store per index per process, closed when its last crawl ends."""
+
+    _open: dict[IndexSettings, tuple[Store, int]] = {}  # noqa: RUF012 (process-wide on purpose)
+
+    @classmethod
+    def acquire(cls, settings: IndexSettings) -> Store:
+        store, users = cls._open.get(settings, (None, 0))
+        if store is None:
+            store = open_store(settings)
+        cls._open[settings] = (store, users + 1)
+        return store
+
+    @classmethod
+    def release(cls, settings: IndexSettings) -> None:
+        store, users = cls._open[settings]
+        if users <= 1:
+            del cls._open[settings]
+            store.close()
+        else:
+            cls._open[settings] = (store, users - 1)
+
+
+_RATES: dict[Path, RateTable] = {}
+
+
+def rates_for(settings: BaseSettings) -> RateTable:
+    """The crypto rate table of the crawl's config dir (read once per process)."""
+    path = Path(settings["VIGIL_CONFIG_DIR"]) / "rates.yaml"
+    if path not in _RATES:
+        _RATES[path] = load_rates(path)
+    return _RATES[path]
+
+
+def vault_for(settings: IndexSettings) -> EvidenceVault:
+    return open_vault(settings)

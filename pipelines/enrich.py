@@ -22,7 +22,9 @@ class EnrichPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        today = CrawlContext.of(self.crawler).clock.now().date()
+        context = CrawlContext.of(self.crawler)
+        today = context.clock.now().date()
+        rates = context.rates
         fields = item.normalized
         if isinstance(item, ListingItem):
             record = {
@@ -33,12 +35,13 @@ class EnrichPipeline:
                 "ships_to": fields.get("ships_to", ""),
                 "price": fields.get("price", ""),
             }
-            amount, currency = fields.get("price_amount"), fields.get("price_currency")
-            if amount is not None and currency:
-                fields["price_eur"] = to_eur(amount, currency, today)
+            for name in ("price", "price_alt"):
+                amount, currency = fields.get(f"{name}_amount"), fields.get(f"{name}_currency")
+                if amount is not None and currency:
+                    fields[f"{name}_eur"] = to_eur(amount, currency, today, rates)
         else:
             parts = [fields.get(name) or "" for name in ("description", "contacts", "pgp_key")]
             text = "\n".join("\n".join(p) if isinstance(p, list) else str(p) for p in parts)
             record = {"id": item.alias, "title": "", "description": text}
-        item.extraction = extract(record, on=today)
+        item.extraction = extract(record, on=today, rates=rates)
         return item

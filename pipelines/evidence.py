@@ -24,6 +24,7 @@ class EvidencePipeline:
 
     def process_item(self, item: Any) -> Any:
         item.evidence = [self._keep(page) for page in item.pages]
+        item.evidence_pages = [(sha, page.role) for sha, page in zip(item.evidence, item.pages, strict=True)]
         return item
 
     def _keep(self, page: PageCapture) -> str:
@@ -33,7 +34,8 @@ class EvidencePipeline:
             return digest
         context = CrawlContext.of(self.crawler)
         stored, new = context.vault.put(page.body)
-        assert stored == digest
+        if stored != digest:  # the bytes changed between capture and storage: never cite them
+            raise ValueError(f"page {page.url} hashed to {stored}, captured as {digest}")
         context.store.add_evidence(
             Evidence(
                 sha256=digest,

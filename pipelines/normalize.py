@@ -4,18 +4,26 @@ ships-from/to text into country codes."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from typing import Any
 
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import ListingItem
 from nlp.countries import countries
 from nlp.money import parse_price
+
+logger = logging.getLogger(__name__)
 
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 TEXT_FIELDS = ("title", "description", "category", "vendor", "ships_from", "ships_to", "alias")
+PRICE_FIELDS = ("price", "price_alt")
 
 
 def clean_text(value: str) -> str:
@@ -35,13 +43,17 @@ def normalize_fields(fields: dict[str, Any]) -> dict[str, Any]:
             out[name] = [clean_text(v) if isinstance(v, str) else v for v in value]
         else:
             out[name] = value
-    price_text = out.get("price")
-    if isinstance(price_text, str):
-        parsed = parse_price(clean_text(price_text))
-        if parsed is None and isinstance(out.get("currency"), str):
-            parsed = parse_price(f"{clean_text(price_text)} {out['currency']}")
-        if parsed is not None:
-            out["price_amount"], out["price_currency"] = parsed
+    for name in PRICE_FIELDS:
+        price_text = out.get(name)
+        if isinstance(price_text, list):
+            price_text = " / ".join(str(p) for p in price_text)
+            out[name] = price_text
+        if isinstance(price_text, str):
+            parsed = parse_price(clean_text(price_text))
+            if parsed is None and isinstance(out.get("currency"), str):
+                parsed = parse_price(f"{clean_text(price_text)} {out['currency']}")
+            if parsed is not None:
+                out[f"{name}_amount"], out[f"{name}_currency"] = parsed
     for name in ("ships_from", "ships_to"):
         raw = out.get(name)
         if isinstance(raw, list):
@@ -52,7 +64,49 @@ def normalize_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def unparsed_fields(normalized: dict[str, Any]) -> list[str]:
+    """Fields the page gave but that could not be read into a value (a price whose currency
+    is unknown, such as `฿ 0.01`)."""
+    return [
+        name
+        for name in PRICE_FIELDS
+        if str(normalized.get(name) or "").strip() and normalized.get(f"{name}_amount") is None
+    ]
+
+
 class NormalizePipeline:
+    """Normalizes fields; a required field that cannot be read drops the listing (counted, and
+    the run is then incomplete), an optional one is counted and logged."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
     def process_item(self, item: Any) -> Any:
         item.normalized = normalize_fields(item.fields)
+        if isinstance(item, ListingItem):
+            self._check(item)
         return item
+
+    def _check(self, item: ListingItem) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        config = getattr(self.crawler.spider, "config", None)
+        required = set(config.listings.required) if config is not None else set()
+        for name in unparsed_fields(item.normalized):
+            raw = str(item.normalized.get(name))[:80]
+            if name in required:
+                stats.inc_value("vigil/dropped")
+                stats.inc_value(f"vigil/dropped/unparsed {name}")
+                logger.error(
+                    "%s: listing %s dropped: required field %s could not be read from %r",
+                    item.market, item.url, name, raw,
+                )
+                raise DropItem(f"required field {name} unparsed")
+            stats.inc_value(f"vigil/fields/unparsed/{name}")
+            logger.warning(
+                "%s: listing %s: field %s could not be read from %r", item.market, item.url, name, raw
+            )

@@ -1,30 +1,45 @@
-"""The crawl run: started with the crawl, finished with a status decided from its stats.
+"""The crawl run: the one owner of the crawl's store, lock and run record.
 
-`ok` only when the crawl completed without errors; only `ok` runs mark listings removed.
+When the crawl opens: the data folder must be writable, the market's lock free (a second
+crawl of the same market stops here, exit 1), then the run starts. When it closes, the run's
+status is decided from its stats and fails safe: `ok` only when the crawl completed without a
+single lost item, request or write; only `ok` runs mark listings removed.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from twisted.internet import task
+from twisted.python.failure import Failure
 
-from pipelines.context import CrawlContext
+from crawler.clock import Clock
+from crawler.middlewares import close_crawl
+from index.errors import StoreError
+from index.factory import check_writable
+from index.records import CrawlRun, LockOwner, MarketLocked
+from pipelines.context import CrawlContext, IndexSettings, SharedStores, rates_for, vault_for
 
 logger = logging.getLogger(__name__)
 
-# Stats that make a finished crawl incomplete.
+# Stats that make a finished crawl incomplete: something was lost on the way.
 ERROR_STATS = (
     "retry/max_reached",
     "spider_exceptions/count",
     "httperror/response_ignored_count",
+    "offsite/filtered",
     "vigil/anonymity/refused",
     "vigil/dropped",
+    "vigil/items/error",
     "vigil/pages/category_missing",
     "vigil/pages/pagination_capped",
     "vigil/requests/failed",
+    "vigil/requests/offsite",
 )
 LISTING_STATS = (
     "vigil/listings/new",
@@ -32,12 +47,14 @@ LISTING_STATS = (
     "vigil/listings/unchanged",
     "vigil/listings/reappeared",
 )
+# Close reasons that mean nothing trustworthy was collected.
+FAILED_REASONS = ("waiting_for_browser", "start_error", "market_locked", "write_failed")
 
 
 def run_status(reason: str, stats: dict[str, Any]) -> str:
     if reason == "needs_session":
         return "needs_session"
-    if reason in ("waiting_for_browser", "start_error"):
+    if reason in FAILED_REASONS:
         return "failed"
     if not stats.get("vigil/pages/category"):
         return "failed"
@@ -55,39 +72,120 @@ def run_status(reason: str, stats: dict[str, Any]) -> str:
 class CrawlRunExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.index = IndexSettings.of(crawler.settings)
+        self.stale_after = crawler.settings.getfloat("VIGIL_LOCK_STALE_AFTER", 900.0)
+        self._store_held = False
+        self._heartbeat: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunExtension:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
 
-    def spider_opened(self) -> None:
-        context = CrawlContext.of(self.crawler)
-        logger.info("crawl run %s of %s started", context.run.id, context.run.market)
+    @property
+    def market(self) -> str:
+        return str(getattr(self.crawler.spider, "market_id", self.crawler.spidercls.name))
 
-    def spider_closed(self, reason: str) -> None:
-        context = CrawlContext.of(self.crawler)
+    def _stop(self, reason: str, message: str) -> CloseSpider:
         stats = self.crawler.stats
         assert stats is not None
-        values = dict(stats.get_stats())
-        status = run_status(reason, values)
+        stats.set_value("vigil/close_reason", reason)
+        stats.set_value("vigil/close_message", message)
+        logger.error("%s: %s", self.market, message)
+        return CloseSpider(reason)
+
+    def spider_opened(self) -> None:
+        settings = self.crawler.settings
+        try:
+            check_writable(self.index)
+            rates = rates_for(settings)
+            store = SharedStores.acquire(self.index)
+        except (StoreError, ValueError) as exc:
+            raise self._stop("start_error", str(exc)) from None
+        self._store_held = True
+        owner = LockOwner.here()
+        try:
+            stale = store.acquire_lock(self.market, owner, datetime.now(UTC), self.stale_after)
+        except MarketLocked as exc:
+            raise self._stop("market_locked", str(exc)) from None
+        except StoreError as exc:
+            raise self._stop("start_error", str(exc)) from None
+        for run_id in stale:
+            logger.warning("%s: run %s was left running by a dead crawl: marked failed", self.market, run_id)
+        clock = Clock.from_settings(settings)
+        run = store.start_run(CrawlRun(market=self.market, started_at=clock.now()), owner)
+        context = CrawlContext(store, vault_for(self.index), run, clock, rates, owner)
+        self.crawler._vigil_context = context  # type: ignore[attr-defined]
+        self._heartbeat = task.LoopingCall(self._beat, context)
+        self._heartbeat.start(max(1.0, min(60.0, self.stale_after / 3)), now=False)
+        logger.info("crawl run %s of %s started", run.id, run.market)
+
+    def _beat(self, context: CrawlContext) -> None:
+        try:
+            context.store.heartbeat(context.run.market, context.owner, datetime.now(UTC))
+        except StoreError as exc:
+            logger.warning("%s: lock heartbeat failed: %s", context.run.market, exc)
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        """An exception in a pipeline: the item is lost, so the run cannot be complete."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("vigil/items/error")
+        stats.inc_value(f"vigil/items/error/{failure.type.__name__}")
+        logger.error(
+            "%s: %s %s lost in the pipelines: %s",
+            self.market,
+            type(item).__name__,
+            getattr(item, "url", "?"),
+            failure.getErrorMessage(),
+        )
+        if failure.check(StoreError):
+            stats.inc_value("vigil/store/write_failed")
+            stats.set_value("vigil/close_message", f"a write failed: {failure.getErrorMessage()}")
+            close_crawl(self.crawler, "write_failed")
+
+    def spider_closed(self, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        context: CrawlContext | None = getattr(self.crawler, "_vigil_context", None)
+        if context is None:
+            stats.set_value("vigil/run_status", "failed")
+            self._release_store()
+            return
+        status = run_status(reason, dict(stats.get_stats()))
         run = context.run
         run.finished_at = context.clock.now()
         run.status = status  # type: ignore[assignment]
-        if status == "ok":
-            assert run.id is not None
-            removed = context.store.mark_removed(run.market, run.id, run.finished_at)
-            stats.set_value("vigil/listings/removed", len(removed))
-        else:
-            logger.warning("run %s ended %s (%s): nothing is marked removed", run.id, status, reason)
-        stats.set_value("vigil/run_status", status)
-        stats.set_value("vigil/run_id", run.id)
-        run.stats = {k: v for k, v in stats.get_stats().items() if _keep(k)}
-        run.stats["close_reason"] = reason
-        context.store.finish_run(run)
-        context.store.close()
+        try:
+            if status == "ok":
+                assert run.id is not None
+                removed = context.store.mark_removed(run.market, run.id, run.finished_at)
+                stats.set_value("vigil/listings/removed", len(removed))
+            else:
+                logger.warning("run %s ended %s (%s): nothing is marked removed", run.id, status, reason)
+            stats.set_value("vigil/run_status", status)
+            stats.set_value("vigil/run_id", run.id)
+            run.stats = {k: v for k, v in stats.get_stats().items() if _keep(k)}
+            run.stats["close_reason"] = reason
+            context.store.finish_run(run)
+            context.store.release_lock(run.market, context.owner)
+        except StoreError as exc:
+            # the run stays `running` with its lock; the next crawl of the market finds the
+            # lock's process gone and marks the run failed
+            stats.set_value("vigil/run_status", "failed")
+            logger.error("%s: run %s could not be recorded: %s", run.market, run.id, exc)
+        finally:
+            self._release_store()
+
+    def _release_store(self) -> None:
+        if self._store_held:
+            self._store_held = False
+            SharedStores.release(self.index)
 
 
 def _keep(name: str) -> bool:
@@ -99,6 +197,7 @@ def _keep(name: str) -> bool:
             "downloader/request_count",
             "retry/",
             "httperror/",
+            "offsite/",
             "log_count/ERROR",
             "elapsed",
         )

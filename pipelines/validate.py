@@ -9,10 +9,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import ListingItem, VendorItem
+from index.records import MAX_FIELD_CHARS
 
 logger = logging.getLogger(__name__)
 
-MAX_FIELD_CHARS = 100_000  # a hostile page cannot make a field unbounded
 
 
 class ValidatePipeline:
@@ -25,7 +25,8 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ListingItem):
-            problem = _listing_problem(item)
+            config = getattr(self.crawler.spider, "config", None)
+            problem = _listing_problem(item, config.listings.required if config else ["title"])
         elif isinstance(item, VendorItem):
             problem = None if item.alias else "vendor without alias"
         else:
@@ -35,6 +36,7 @@ class ValidatePipeline:
             assert stats is not None
             stats.inc_value("vigil/dropped")
             stats.inc_value(f"vigil/dropped/{problem}")
+            logger.error("%s: %s dropped: %s", item.market, item.url, problem)
             raise DropItem(problem)
         for name, value in list(item.fields.items()):
             if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
@@ -45,12 +47,13 @@ class ValidatePipeline:
         return item
 
 
-def _listing_problem(item: ListingItem) -> str | None:
+def _listing_problem(item: ListingItem, required: list[str]) -> str | None:
     if not item.listing_id:
         return "listing without id"
-    title = item.fields.get("title")
-    if not isinstance(title, str) or not title.strip():
-        return "listing without title"
+    for name in ["title", *required]:
+        value = item.fields.get(name)
+        if not value or (isinstance(value, str) and not value.strip()):
+            return f"listing without {name}"
     if not item.pages:
         return "listing without evidence"
     return None

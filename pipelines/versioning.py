@@ -28,6 +28,7 @@ CONTENT_FIELDS = (
     "vendor",
     "price_amount",
     "price_currency",
+    "price_alt",
     "ships_from",
     "ships_to",
 )
@@ -40,12 +41,6 @@ def content_hash(fields: dict[str, Any]) -> str:
 
 def build_listing(item: ListingItem, seen_at: datetime) -> Listing:
     f = item.normalized
-    price = None
-    if f.get("price_amount") is not None and f.get("price_currency"):
-        eur = f.get("price_eur")
-        price = Price(
-            Decimal(f["price_amount"]), f["price_currency"], None if eur is None else Decimal(eur)
-        )
     images = f.get("images", [])
     return Listing(
         market=item.market,
@@ -56,7 +51,9 @@ def build_listing(item: ListingItem, seen_at: datetime) -> Listing:
         category=f.get("category", ""),
         vendor=f.get("vendor", ""),
         vendor_url=f.get("vendor_url", ""),
-        price=price,
+        price=_price(f, "price"),
+        price_alt=_price(f, "price_alt"),
+        price_alt_raw=str(f.get("price_alt") or ""),
         ships_from=list(f.get("ships_from_codes", [])),
         ships_to=list(f.get("ships_to_codes", [])),
         ships_from_raw=f.get("ships_from", ""),
@@ -83,12 +80,18 @@ class VersioningPipeline:
         now = context.clock.now()
         if isinstance(item, VendorItem):
             context.store.write_vendor(
-                build_vendor(item, now, context.store.get_vendor(item.market, item.alias))
+                build_vendor(item, now, context.store.get_vendor(item.market, item.alias)),
+                item.evidence_pages,
             )
             self._count("vigil/vendors/written")
             return item
         run_id = context.run.id
         assert run_id is not None
+        if context.store.seen_in_run(run_id, item.market, item.listing_id):
+            # the same listing on two category pages (or pages that moved under the crawl)
+            item.change = "duplicate"
+            self._count("vigil/listings/duplicate")
+            return item
         listing = build_listing(item, now)
         previous = context.store.get_listing(item.market, item.listing_id)
         if previous is None:
@@ -102,7 +105,7 @@ class VersioningPipeline:
         item.change = change
         self._count(f"vigil/listings/{change}")
         if change == "unchanged":
-            context.store.touch_listing(item.market, item.listing_id, now, run_id)
+            context.store.touch_listing(item.market, item.listing_id, now, run_id, item.evidence_pages)
             return item
         if previous is not None:
             listing.first_seen = previous.first_seen
@@ -118,7 +121,7 @@ class VersioningPipeline:
         )
         if previous is not None and _amount(previous.price) != _amount(listing.price):
             self._count("vigil/listings/price_changed")
-        context.store.write_listing(listing, observation, run_id)
+        context.store.write_listing(listing, observation, run_id, item.evidence_pages)
         return item
 
     def _count(self, name: str) -> None:
@@ -152,6 +155,14 @@ def build_vendor(item: VendorItem, now: datetime, previous: Vendor | None) -> Ve
         first_seen=previous.first_seen if previous else now,
         last_seen=now,
     )
+
+
+def _price(fields: dict[str, Any], name: str) -> Price | None:
+    amount, currency = fields.get(f"{name}_amount"), fields.get(f"{name}_currency")
+    if amount is None or not currency:
+        return None
+    eur = fields.get(f"{name}_eur")
+    return Price(Decimal(amount), currency, None if eur is None else Decimal(eur))
 
 
 def _amount(price: Price | None) -> tuple[Decimal, str] | None:

@@ -38,3 +38,17 @@ def run_vigil(*args: str, env: dict[str, str] | None = None, timeout: float = 60
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+def write_config_dir(folder: Path, *markets: dict) -> Path:
+    """A config dir as a unit would keep one: `markets/<id>.yaml` for each market given, and
+    the rate table (markets and rates always come from the same folder)."""
+    import shutil
+
+    import yaml
+
+    (folder / "markets").mkdir(parents=True, exist_ok=True)
+    for market in markets:
+        (folder / "markets" / f"{market['id']}.yaml").write_text(yaml.safe_dump(market))
+    shutil.copy(ROOT / "config" / "rates.yaml", folder / "rates.yaml")
+    return folder

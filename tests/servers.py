@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-Respond = Callable[[str, str], tuple[int, bytes]]  # (path, request line) -> (status, body)
+# (path, request line) -> (status, body) or (status, body, extra headers)
+Respond = Callable[[str, str], tuple]
 
 
 @contextmanager
@@ -17,10 +18,12 @@ def serve(respond: Respond) -> Iterator[str]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, body = respond(self.path, self.requestline)
+            status, body, *rest = respond(self.path, self.requestline)
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
+            for name, value in (rest[0] if rest else {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -48,12 +51,15 @@ def serve_files(resolve: Callable[[str], Path | None]):
     return serve(respond)
 
 
-def serve_pages(pages: dict[str, tuple[int, str]]):
-    """Serve `pages[path] = (status, html)`; the dict may change between requests."""
+def serve_pages(pages: dict[str, tuple], log: list[str] | None = None):
+    """Serve `pages[path] = (status, html)` or `(status, html, headers)`; the dict may change
+    between requests. Every requested path is appended to `log` when given."""
 
-    def respond(path: str, _: str) -> tuple[int, bytes]:
-        status, html = pages.get(path, (404, "<html>not found</html>"))
-        return status, html.encode()
+    def respond(path: str, _: str) -> tuple:
+        if log is not None:
+            log.append(path)
+        status, html, *rest = pages.get(path, (404, "<html>not found</html>"))
+        return (status, html.encode(), *rest)
 
     return serve(respond)
 

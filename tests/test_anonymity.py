@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import yaml
-from helpers import run_vigil
+from helpers import run_vigil, write_config_dir
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
@@ -54,10 +53,7 @@ def recording_proxy() -> Iterator[tuple[str, list[str]]]:
 
 
 def config_dir(tmp_path, data: dict):
-    folder = tmp_path / "config" / "markets"
-    folder.mkdir(parents=True)
-    (folder / "hidden.yaml").write_text(yaml.safe_dump(data))
-    return folder.parent
+    return write_config_dir(tmp_path / "config", data)
 
 
 def test_onion_market_without_proxy_is_refused_before_any_request(tmp_path):

@@ -95,7 +95,7 @@ def test_interstitials_were_retried_never_parsed(nightowl_index):
     assert run.status == "ok"
     assert run.stats["vigil/interstitial/seen"] > 0
     assert run.stats["vigil/interstitial/retried"] == run.stats["vigil/interstitial/seen"]
-    titles = " ".join(hit.title.lower() for hit in store.search(ListingQuery(limit=10_000)).hits)
+    titles = " ".join(hit.listing.title.lower() for hit in store.search(ListingQuery(limit=10_000)).hits)
     assert "queue" not in titles and "please wait" not in titles
 
 
@@ -185,6 +185,6 @@ def test_day_one_then_day_two_matches_the_simulators_changes(tmp_path):
 
 def test_prices_convert_to_eur_at_the_observation_date(nightowl_index):
     store, _ = nightowl_index
-    hit = store.search(ListingQuery(limit=1)).hits[0]
-    assert hit.price_currency == "USD" and hit.price_eur is not None
-    assert Decimal("0.5") < hit.price_eur / hit.price_amount < Decimal("1.2")
+    price = store.search(ListingQuery(limit=1)).hits[0].listing.price
+    assert price.currency == "USD" and price.eur is not None
+    assert Decimal("0.5") < price.eur / price.amount < Decimal("1.2")

@@ -44,7 +44,7 @@ def test_search_table_and_filters(demo_data):
     table = run_vigil("search", "cocaine", "--market", "nightowl", "--data-dir", str(data_dir))
     assert table.returncode == 0 and "nightowl" in table.stdout and "listings" in table.stdout
     bad = run_vigil("search", "x", "--since", "yesterday", "--data-dir", str(data_dir))
-    assert bad.returncode == 2 and "--since" in bad.stderr
+    assert bad.returncode == 2 and "since" in bad.stderr
 
 
 def test_evidence_verify_passes_then_catches_tampering(demo_data):

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from nlp.evaluation import (
-    CLASSES,
+from nlp.lexicon import CLASSES
+from vigil.evaluation import (
     DOSE_UNITS,
     QUANTITY_UNITS,
     EvaluationReport,

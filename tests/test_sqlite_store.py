@@ -9,7 +9,8 @@ import pytest
 
 from index.query import ListingQuery
 from index.records import CrawlRun, Listing, Observation, Price
-from index.sqlite import SqliteStore, fts_query
+from index.sqlite import SqliteStore
+from index.sqlite_search import fts_query
 
 T0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
@@ -105,7 +106,7 @@ def corpus(store, run_id):
 
 
 def ids(result) -> list[str]:
-    return [h.listing_id for h in result.hits]
+    return [h.listing.listing_id for h in result.hits]
 
 
 def test_search_text_matches_titles_and_extracted_substance_names(store, corpus):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import run_vigil
+from helpers import run_vigil, write_config_dir
 from servers import serve_pages
 
 from index.sqlite import SqliteStore
@@ -42,9 +42,7 @@ def item_page(text: str) -> tuple[int, str]:
 
 @pytest.fixture
 def market(tmp_path: Path):
-    folder = tmp_path / "config" / "markets"
-    folder.mkdir(parents=True)
-    (folder / "toy.yaml").write_text(yaml.safe_dump(CONFIG))
+    folder = write_config_dir(tmp_path / "config", CONFIG) / "markets"
     pages: dict[str, tuple[int, str]] = {}
     with serve_pages(pages) as url:
 

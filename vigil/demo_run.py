@@ -14,10 +14,10 @@ import urllib.request
 from datetime import UTC, datetime, time
 from http.cookiejar import CookieJar
 
-from crawler.config import load_market
+from crawler.config import load_market, with_mirrors
 from crawler.secrets import env_name
-from vigil.crawling import CrawlOutcome, crawl_markets, crawl_settings, waiting_reason
-from vigil.settings import Paths
+from vigil.services.crawls import CrawlOutcome, crawl_markets, preflight, waiting_reason
+from vigil.settings import Settings
 
 
 def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) -> str:
@@ -36,23 +36,17 @@ def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) ->
 
 
 def run_demo(
-    paths: Paths,
-    *,
-    seed: int,
-    listings: int,
-    day: int,
-    interstitial_rate: float,
-    log_level: str = "WARNING",
-    progress: float = 5.0,
+    settings: Settings, *, seed: int, listings: int, day: int, interstitial_rate: float
 ) -> tuple[list[CrawlOutcome], dict[str, str]]:
     """Serve the sample markets, crawl every one this build can, return the outcomes."""
     from demo import DEMO_CREDENTIALS, MARKETS, World, day_date
     from demo.server import start
 
+    preflight(settings)
     world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
     handle = start(world, host="127.0.0.1")
     try:
-        configs = [load_market(paths.markets_dir, market) for market in MARKETS]
+        configs = [load_market(settings.markets_dir, market) for market in MARKETS]
         waiting = [CrawlOutcome(c.id, reason) for c in configs if (reason := waiting_reason(c))]
         runnable = [c for c in configs if not waiting_reason(c)]
         for config in runnable:
@@ -61,13 +55,8 @@ def run_demo(
                                     config.session.cookie_name)
                 os.environ[env_name(config.id)] = cookie
         clock = datetime.combine(day_date(day), time(12, 0), tzinfo=UTC).isoformat()
-        settings = crawl_settings(
-            data_dir=paths.data_dir,
-            config_dir=paths.config_dir,
-            overrides={"LOG_LEVEL": log_level, "VIGIL_PROGRESS_INTERVAL": progress,
-                       "VIGIL_CLOCK": clock},
-        )
-        outcomes = crawl_markets(runnable, settings, {c.id: [handle.urls[c.id]] for c in runnable})
+        served = [with_mirrors(c, [handle.urls[c.id]]) for c in runnable]
+        outcomes = crawl_markets(settings.with_overrides(clock=clock), served)
     finally:
         handle.stop()
     return outcomes + waiting, dict(handle.urls)

@@ -1,46 +1,94 @@
-"""Application settings: one module of defaults, `VIGIL_*` environment overrides, typed reads.
+"""The one settings object: typed, loaded once, passed explicitly to every part.
 
-Files users edit live in `config/`; this module only knows where they are.
+Precedence, lowest first: the defaults below, then `<config dir>/vigil.yaml` (optional), then
+`VIGIL_*` environment variables, then command-line options. The config dir itself is chosen
+first (option, then `VIGIL_CONFIG_DIR`, then the checkout's `config/`), because `vigil.yaml`
+lives in it. Markets and the rate table are always read from the same config dir.
+
+The crawler gets these values as Scrapy settings (`scrapy_settings()`), the extractor gets the
+rate table as an argument, and the index gets this object (`index.open_store(settings)`): no
+other module reads the environment for them.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from nlp.money import RateTable, load_rates
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-DEFAULTS: dict[str, str] = {
-    # Where market configs and the rate table live.
-    "VIGIL_CONFIG_DIR": str(PROJECT_ROOT / "config"),
-    # Where the index, evidence and logs go.
-    "VIGIL_DATA_DIR": "data",
-    # Secrets (session cookies) live outside config/: a YAML file market -> {cookie: value}.
-    "VIGIL_SECRETS_FILE": str(Path.home() / ".config" / "vigil" / "secrets.yaml"),
-    # Fixed "now" (ISO 8601) for reproducible runs; empty means the system clock
-    # (read by crawler.clock.Clock through the crawl settings).
-    "VIGIL_CLOCK": "",
-    # Log level for crawls.
-    "VIGIL_LOG_LEVEL": "INFO",
-}
+ENV_PREFIX = "VIGIL_"
+SETTINGS_FILE = "vigil.yaml"
 
 
-def get(name: str) -> str:
-    """A setting's value: the environment wins over the default."""
-    return os.environ.get(name, DEFAULTS[name])
+class SettingsError(ValueError):
+    """Settings that cannot be used: names the source, the setting and what is expected."""
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where things are, resolved once from settings."""
+class Settings(BaseModel):
+    """Every application setting. Each field is documented in docs/operations.md (a test checks)."""
 
-    config_dir: Path = field(default_factory=lambda: Path(get("VIGIL_CONFIG_DIR")))
-    data_dir: Path = field(default_factory=lambda: Path(get("VIGIL_DATA_DIR")))
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
+    config_dir: Path = Field(
+        default=PROJECT_ROOT / "config",
+        description="folder with markets/, rates.yaml and the optional vigil.yaml",
+    )
+    data_dir: Path = Field(default=Path("data"), description="the index and the evidence")
+    secrets_file: Path = Field(
+        default=Path.home() / ".config" / "vigil" / "secrets.yaml",
+        description="session cookies, outside config/",
+    )
+    index_backend: Literal["sqlite"] = Field(default="sqlite", description="where listings go")
+    clock: str = Field(
+        default="", description="a fixed ISO 8601 time for every timestamp of a run; empty: now"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="the crawl's log level"
+    )
+    progress_interval: float = Field(
+        default=0.0, ge=0, description="seconds between progress lines on stderr; 0: none"
+    )
+    no_politeness: bool = Field(
+        default=False, description="drop delays and AutoThrottle: loopback benchmarks only"
+    )
+    lock_stale_after: float = Field(
+        default=900.0,
+        gt=0,
+        description="seconds without a heartbeat after which another host's crawl lock is stale",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("clock")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        if value:
+            from datetime import datetime
+
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError("expected an ISO 8601 time such as 2026-01-05T12:00:00") from None
+        return value
+
+    # --- where things are ---------------------------------------------------------------
     @property
     def markets_dir(self) -> Path:
         return self.config_dir / "markets"
+
+    @property
+    def rates_file(self) -> Path:
+        return self.config_dir / "rates.yaml"
 
     @property
     def index_path(self) -> Path:
@@ -50,3 +98,101 @@ class Paths:
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
 
+    @cached_property
+    def rates(self) -> RateTable:
+        """The crypto rate table of this config dir (read once)."""
+        try:
+            return load_rates(self.rates_file)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with some settings changed (None values are ignored), validated again."""
+        data = self.model_dump()
+        data.update({k: v for k, v in values.items() if v is not None})
+        return _validated(data, "overrides")
+
+    # --- for the crawler ------------------------------------------------------------------
+    def scrapy_values(self) -> dict[str, Any]:
+        """These settings under the names the crawler reads (`VIGIL_<NAME>`)."""
+        out = {}
+        for name, value in self.model_dump().items():
+            out[env_name(name)] = str(value) if isinstance(value, Path) else value
+        out["LOG_LEVEL"] = self.log_level
+        return out
+
+    def scrapy_settings(self, overrides: dict[str, Any] | None = None) -> Any:
+        """Scrapy settings for a crawl: the crawler's defaults plus these values."""
+        from scrapy.settings import Settings as ScrapySettings
+
+        settings = ScrapySettings()
+        settings.setmodule("crawler.settings", priority="project")
+        for name, value in {**self.scrapy_values(), **(overrides or {})}.items():
+            settings.set(name, value, priority="cmdline")
+        return settings
+
+
+def env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def _validated(data: dict[str, Any], source: str, labels: dict[str, str] | None = None) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+            where = (labels or {}).get(where, where)
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown setting (see docs/operations.md)"
+            problems.append(f"  {where}: {message}")
+        raise SettingsError(f"{source}: invalid settings\n" + "\n".join(problems)) from None
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SettingsError(f"{path}: cannot read settings ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping of setting names to values")
+    _validated({k: v for k, v in data.items() if k != "config_dir"}, str(path))  # name the file
+    if "config_dir" in data:
+        raise SettingsError(f"{path}: config_dir: cannot be set inside the config dir itself")
+    return data
+
+
+def _from_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        raw = environ.get(env_name(name))
+        if raw is not None and raw != "":
+            values[name] = raw
+    if "no_politeness" in values:  # "1", "true", "yes" switch it on
+        values["no_politeness"] = str(values["no_politeness"]).lower() in ("1", "true", "yes")
+    return values
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, **options: Any
+) -> Settings:
+    """Defaults, then `<config dir>/vigil.yaml`, then `VIGIL_*` variables, then `options`
+    (command-line values; None means "not given")."""
+    env = os.environ if environ is None else environ
+    given = {k: v for k, v in options.items() if v is not None}
+    from_env = _from_env(env)
+    config_dir = Path(given.get("config_dir") or from_env.get("config_dir") or PROJECT_ROOT / "config")
+    data: dict[str, Any] = {}
+    data.update(_from_file(config_dir / SETTINGS_FILE))
+    data.update(from_env)
+    data.update(given)
+    data["config_dir"] = config_dir
+    labels = {name: f"{env_name(name)} (environment)" for name in from_env}
+    labels.update({name: f"--{name.replace('_', '-')} (option)" for name in given})
+    return _validated(data, "settings", labels)

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from helpers import ROOT
 
 from nlp.money import load_rates, parse_price, to_eur
 
@@ -42,24 +43,27 @@ def test_fiat_converts_with_ecb_rates_and_beyond_their_last_date() -> None:
     assert to_eur(Decimal(7), "EUR", date(2020, 1, 1)) == Decimal("7.00")
 
 
-def test_crypto_uses_latest_table_date_on_or_before(tmp_path, monkeypatch) -> None:
+def test_crypto_uses_latest_table_date_on_or_before(tmp_path) -> None:
     (tmp_path / "rates.yaml").write_text(
         "crypto_eur:\n  2020-01-01: {BTC: 100}\n  2020-07-01: {BTC: 200}\n", encoding="utf-8"
     )
-    monkeypatch.setenv("VIGIL_CONFIG_DIR", str(tmp_path))
-    from nlp import money
+    rates = load_rates(tmp_path / "rates.yaml")
+    assert to_eur(Decimal(1), "BTC", date(2020, 6, 30), rates) == Decimal("100.00")
+    assert to_eur(Decimal(1), "BTC", date(2020, 7, 1), rates) == Decimal("200.00")
+    assert to_eur(Decimal(1), "BTC", date(2019, 12, 31), rates) is None
 
-    money._rates.cache_clear()
-    try:
-        assert to_eur(Decimal(1), "BTC", date(2020, 6, 30)) == Decimal("100.00")
-        assert to_eur(Decimal(1), "BTC", date(2020, 7, 1)) == Decimal("200.00")
-        assert to_eur(Decimal(1), "BTC", date(2019, 12, 31)) is None
-    finally:
-        money._rates.cache_clear()
+
+def test_crypto_without_a_rate_table_has_no_eur_value() -> None:
+    assert to_eur(Decimal(1), "BTC", date(2020, 7, 1)) is None
+
+
+def test_an_amount_too_large_for_a_price_converts_to_nothing() -> None:
+    assert to_eur(Decimal("1" * 27), "USD", date(2020, 7, 1)) is None
+    assert to_eur(Decimal("9" * 40), "EUR", date(2020, 7, 1)) is None
 
 
 def test_shipped_rate_table_is_valid_and_covers_the_real_data_years() -> None:
-    table = load_rates()
+    table = load_rates(ROOT / "config" / "rates.yaml")
     assert table.dates == tuple(sorted(table.dates))
     for day in (date(2014, 3, 1), date(2017, 7, 15), date(2020, 2, 1)):
         assert table.rate("BTC", day) is not None

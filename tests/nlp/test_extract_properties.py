@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nlp import extract
-from nlp._config import MAX_FIELD_CHARS
+from nlp.limits import MAX_EXTRACTED_CHARS
 
 KEYS = {"substances", "mentions", "quantities", "doses", "purity", "prices",
         "price_per_gram_eur", "price_per_unit_eur", "crypto_addresses", "contacts",
@@ -48,9 +48,9 @@ def test_pathological_repetitions_stay_bounded(unit, times):
 
 
 def test_huge_fields_are_truncated_at_the_documented_limit():
-    description = "cocaine 1g " * (MAX_FIELD_CHARS // 5)
+    description = "cocaine 1g " * (MAX_EXTRACTED_CHARS // 5)
     result = extract({"title": "x", "description": description + " heroin"})
-    assert all(s["end"] <= MAX_FIELD_CHARS for s in result["substances"])
+    assert all(s["end"] <= MAX_EXTRACTED_CHARS for s in result["substances"])
     assert "heroin" not in [s["name"] for s in result["substances"]]
 
 

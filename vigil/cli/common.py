@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from vigil.settings import Paths
+from vigil import exit_codes
+from vigil.settings import Settings, SettingsError, load_settings
 
 DataDirOption = Annotated[
     Path | None,
@@ -19,18 +21,25 @@ DataDirOption = Annotated[
 ConfigDirOption = Annotated[
     Path | None,
     typer.Option(
-        "--config-dir", help="Folder with markets/ and rates.yaml [env VIGIL_CONFIG_DIR]."
+        "--config-dir",
+        help="Folder with markets/, rates.yaml and vigil.yaml [env VIGIL_CONFIG_DIR].",
     ),
 ]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a readable text.")]
 
 
-def paths(data_dir: Path | None = None, config_dir: Path | None = None) -> Paths:
-    defaults = Paths()
-    return Paths(
-        config_dir=config_dir or defaults.config_dir, data_dir=data_dir or defaults.data_dir
-    )
+def settings(**options: Any) -> Settings:
+    """The settings for this command: defaults, vigil.yaml, VIGIL_* variables, then options."""
+    try:
+        return load_settings(**options)
+    except SettingsError as exc:
+        fail(str(exc), exit_codes.USAGE)
 
 
 def fail(message: str, code: int) -> NoReturn:
     print(f"error: {message}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1, default=str) + "\n")

@@ -6,18 +6,18 @@ from typing import Annotated
 
 import typer
 
-from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
-from vigil.cli.common import ConfigDirOption, DataDirOption, fail, paths
-from vigil.crawling import (
-    EXIT_FAILED,
-    EXIT_USAGE,
+from vigil import exit_codes
+from vigil.cli.common import ConfigDirOption, DataDirOption, settings
+from vigil.cli.summary import print_summary
+from vigil.services.crawls import (
     CrawlOutcome,
     crawl_markets,
-    crawl_settings,
     exit_code,
+    preflight,
+    select_markets,
     waiting_reason,
 )
-from vigil.summary import print_summary
+from vigil.services.errors import UsageError
 
 
 def crawl(
@@ -25,7 +25,7 @@ def crawl(
         list[str] | None, typer.Argument(help="Market ids (config/markets/ID.yaml).")
     ] = None,
     all_markets: Annotated[
-        bool, typer.Option("--all", help="Crawl every configured market.")
+        bool, typer.Option("--all", help="Crawl every enabled market.")
     ] = False,
     mirror: Annotated[
         list[str] | None,
@@ -38,41 +38,22 @@ def crawl(
 ) -> None:
     """Crawl markets: fetch, keep evidence, extract, version and index their listings.
 
-    Exit codes: 0 ok, 1 failed, 2 invalid usage or config, 3 needs_session (supply a session
-    cookie), 4 partial.
+    Exit codes: 0 ok, 1 failed (or another crawl of the market is running), 2 invalid usage
+    or config, 3 needs_session (supply a session cookie), 4 partial.
     """
-    where = paths(data_dir, config_dir)
-    if not markets and not all_markets:
-        fail("name a market or use --all (see `vigil markets list`)", EXIT_USAGE)
-    try:
-        configs = (
-            [c for c in load_markets(where.markets_dir).values() if c.enabled]
-            if all_markets
-            else [load_market(where.markets_dir, m) for m in markets or []]
-        )
-        overrides = _mirrors(mirror or [])
-        configs = [with_mirrors(c, overrides[c.id]) if c.id in overrides else c for c in configs]
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-    runnable, waiting = _split(configs)
-    for config in runnable:
-        if config.needs_anonymity and not config.access.proxy:
-            fail(
-                f"{config.id}: a Tor/.onion market needs access.proxy; refusing to fetch it "
-                "without one (fail closed)",
-                EXIT_USAGE,
-            )
+    where = settings(
+        data_dir=data_dir, config_dir=config_dir, log_level=log_level, progress_interval=progress
+    )
+    configs = select_markets(where, markets or [], all_markets=all_markets, mirrors=_mirrors(mirror or []))
+    waiting = [CrawlOutcome(c.id, reason) for c in configs if (reason := waiting_reason(c))]
+    runnable = [c for c in configs if not waiting_reason(c)]
     if not runnable:
         for outcome in waiting:
             typer.echo(f"{outcome.market}: {outcome.status}", err=True)
-        raise typer.Exit(EXIT_FAILED)
-    settings = crawl_settings(
-        data_dir=where.data_dir,
-        config_dir=where.config_dir,
-        overrides={"LOG_LEVEL": log_level.upper(), "VIGIL_PROGRESS_INTERVAL": progress},
-    )
-    outcomes = crawl_markets(runnable, settings, {c.id: c.mirrors for c in runnable})
-    print_summary(outcomes + waiting, where.index_path)
+        raise typer.Exit(exit_codes.FAILED)
+    preflight(where)
+    outcomes = crawl_markets(where, runnable)
+    print_summary(where, outcomes + waiting)
     raise typer.Exit(exit_code(outcomes))
 
 
@@ -81,21 +62,13 @@ def _mirrors(values: list[str]) -> dict[str, list[str]]:
     for value in values:
         market, sep, url = value.partition("=")
         if not sep or not url:
-            fail(f"--mirror expects MARKET=URL, got {value!r}", EXIT_USAGE)
+            raise UsageError(f"--mirror expects MARKET=URL, got {value!r}")
         out.setdefault(market, []).append(url)
     return out
 
 
-def _split(configs: list[MarketConfig]) -> tuple[list[MarketConfig], list[CrawlOutcome]]:
-    runnable, waiting = [], []
-    for config in configs:
-        reason = waiting_reason(config)
-        if reason:
-            waiting.append(CrawlOutcome(market=config.id, status=reason))
-        else:
-            runnable.append(config)
-    return runnable, waiting
-
-
 def register(root: typer.Typer) -> None:
     root.command("crawl")(crawl)
+
+
+

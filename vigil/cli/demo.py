@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli.common import ConfigDirOption, DataDirOption, paths
+from vigil.cli.common import ConfigDirOption, DataDirOption, settings
 
 demo_app = typer.Typer(
     help="The sample markets (a deterministic simulator, see demo/).", no_args_is_help=True
@@ -87,17 +87,17 @@ def run(
 
     The simulated day's date is the crawl's clock. Exit codes as for `vigil crawl`.
     """
-    from vigil.crawling import exit_code
+    from vigil.cli.summary import print_summary
     from vigil.demo_run import run_demo
-    from vigil.summary import print_summary
+    from vigil.services.crawls import exit_code
 
-    where = paths(data_dir, config_dir)
+    where = settings(data_dir=data_dir, config_dir=config_dir, log_level=log_level,
+                     progress_interval=progress)
     outcomes, urls = run_demo(where, seed=seed, listings=listings, day=day,
-                              interstitial_rate=interstitial_rate, log_level=log_level.upper(),
-                              progress=progress)
+                              interstitial_rate=interstitial_rate)
     print(f"sample markets (day {day}, seed {seed}): "
           + ", ".join(f"{m} {u}" for m, u in urls.items()))
-    print_summary(outcomes, where.index_path)
+    print_summary(where, outcomes)
     raise typer.Exit(exit_code(outcomes))
 
 

@@ -1,4 +1,4 @@
-"""`vigil evidence`: check and read preserved pages."""
+"""`vigil evidence`: check and read preserved pages (thin over `vigil.services.evidence`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from index.evidence import EvidenceVault
-from index.sqlite import SqliteStore
-from vigil.cli.common import DataDirOption, fail, paths
-from vigil.crawling import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from vigil import exit_codes
+from vigil.cli.common import ConfigDirOption, DataDirOption, JsonOption, fail, print_json, settings
+from vigil.cli.text import clean
+from vigil.services.evidence import Problem, evidence_bytes, evidence_info, verify
 
 app = typer.Typer(
     help="Check and read preserved evidence (raw pages by SHA-256).", no_args_is_help=True
@@ -18,46 +18,63 @@ app = typer.Typer(
 
 
 @app.command("verify")
-def verify(data_dir: DataDirOption = None) -> None:
+def verify_command(data_dir: DataDirOption = None, config_dir: ConfigDirOption = None) -> None:
     """Re-hash every stored page and report missing or altered files (exit 1 if any)."""
-    where = paths(data_dir)
-    try:
-        store = SqliteStore(where.index_path, readonly=True)
-    except FileNotFoundError as exc:
-        fail(str(exc), EXIT_USAGE)
-    vault = EvidenceVault(where.evidence_dir)
-    checked = bad = 0
-    try:
-        known = set()
-        for evidence in store.iter_evidence():
-            known.add(evidence.sha256)
-            checked += 1
-            problem = vault.check(evidence.sha256)
-            if problem is not None:
-                bad += 1
-                typer.echo(f"MISMATCH {problem.sha256} {problem.problem} ({evidence.url})")
-            if checked % 1000 == 0:
-                typer.echo(f"  {checked} checked", err=True)
-        unknown = [sha for sha in vault.stored() if sha not in known]
-    finally:
-        store.close()
-    for sha in unknown:
-        bad += 1
-        typer.echo(f"UNINDEXED {sha} (a stored page no index row cites)")
+    bad = checked = 0
+    for found in verify(settings(data_dir=data_dir, config_dir=config_dir)):
+        if isinstance(found, Problem):
+            bad += 1
+            typer.echo(f"{found.kind} {found.sha256} {clean(found.detail)}")
+        else:
+            checked = found
+            typer.echo(f"  {checked} checked", err=True)
     typer.echo(f"{checked} pages checked, {bad} problem(s)")
-    raise typer.Exit(EXIT_FAILED if bad else EXIT_OK)
+    raise typer.Exit(exit_codes.FAILED if bad else exit_codes.OK)
 
 
 @app.command("show")
 def show(
-    sha256: Annotated[str, typer.Argument(help="The page's SHA-256.")],
+    sha256: Annotated[str, typer.Argument(help="The page's SHA-256 (64 hex characters).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Write the raw bytes even to a terminal.")
+    ] = False,
     data_dir: DataDirOption = None,
+    config_dir: ConfigDirOption = None,
 ) -> None:
-    """Write a stored page's raw bytes to stdout (redirect to a file; never render it here)."""
-    vault = EvidenceVault(paths(data_dir).evidence_dir)
-    if sha256 not in vault:
-        fail(f"no evidence {sha256}", EXIT_USAGE)
-    sys.stdout.buffer.write(vault.get(sha256))
+    """Write a known page's raw bytes to stdout, re-hashed first (exit 1 if they no longer
+    match). Redirect to a file; a terminal gets them only with --force."""
+    where = settings(data_dir=data_dir, config_dir=config_dir)
+    data = evidence_bytes(where, sha256)
+    if sys.stdout.isatty() and not force:
+        fail("refusing to write a market's raw page to a terminal (it may carry escape "
+             "sequences): redirect to a file, or add --force", exit_codes.USAGE)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+@app.command("info")
+def info(
+    sha256: Annotated[str, typer.Argument(help="The page's SHA-256 (64 hex characters).")],
+    as_json: JsonOption = False,
+    data_dir: DataDirOption = None,
+    config_dir: ConfigDirOption = None,
+) -> None:
+    """URL, fetch time, HTTP status and size of a page, whether it is intact, and the
+    listings, observations and vendors that cite it."""
+    found = evidence_info(settings(data_dir=data_dir, config_dir=config_dir), sha256)
+    if as_json:
+        print_json(found)
+    else:
+        typer.echo(f"{found['sha256']}")
+        typer.echo(f"  url         {clean(found['url'])}")
+        typer.echo(f"  fetched at  {found['fetched_at']}  status {found['status']}  "
+                   f"{found['size']} bytes  {clean(found['content_type'])}")
+        typer.echo(f"  intact      {'yes' if found['intact'] else 'NO: ' + str(found['problem'])}")
+        typer.echo(f"  cited by    {len(found['cited_by'])} record(s)")
+        for link in found["cited_by"]:
+            where = f"{clean(link['market'])}/{clean(link['key'])}"
+            typer.echo(f"    {link['record']:<12} {where}  as {link['role']}")
+    raise typer.Exit(exit_codes.OK if found["intact"] else exit_codes.FAILED)
 
 
 def register(root: typer.Typer) -> None:

@@ -1,28 +1,59 @@
-"""`vigil extract`: JSON lines in, JSON lines out, through `nlp.extract` (a thin wrapper)."""
+"""`vigil extract`: JSON lines in, JSON lines out, through `nlp.extract` (a thin wrapper).
+
+The input is hostile text, so this command streams and fails cleanly: each output line is
+written and flushed before the next input line is read, and the first bad line stops the run
+with exit 2 and a message naming it, keeping every line written before it. Lines are read as
+bytes and decoded one by one, so a line that is not UTF-8 is reported with its number.
+
+Lone surrogates (a JSON escape such as ``"\\ud800"`` with no partner: valid JSON syntax, but
+no Unicode character) are replaced by U+FFFD and the line goes on: one code point for one, so
+the extractor's offsets stay valid, and the output is always valid UTF-8. Scraped text carries
+them when a page cut an emoji in half; that is no reason to stop a whole feed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 
-EXIT_OK = 0
-EXIT_INVALID_INPUT = 2
+from nlp.money import RateTable
+from vigil import exit_codes
+from vigil.cli.common import ConfigDirOption, fail, settings
+from vigil.settings import SettingsError
+
 PROGRESS_EVERY = 10_000
+#: Deepest nesting of arrays and objects accepted in a line (a listing is nearly flat).
+MAX_DEPTH = 64
 _DATE_FIELDS = ("observed_at", "date", "seen_at", "first_seen")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InvalidInput(ValueError):
-    """A line of the input is not a JSON object with a title; `line` is 1-based."""
+    """A line of the input cannot be used; `line` is 1-based."""
 
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+class ExtractionFailed(RuntimeError):
+    """The extractor raised on a line it should have handled: a bug, reported with the line."""
+
+    def __init__(self, line: int, error: Exception) -> None:
+        super().__init__(f"line {line}: the extractor failed ({type(error).__name__}: {error})")
         self.line = line
 
 
@@ -41,44 +72,212 @@ def record_date(record: dict[str, Any]) -> date | None:
     return None
 
 
-def extract_lines(lines: Iterable[str], *, on: date | None = None) -> Iterator[dict[str, Any]]:
-    """Each input line's record with the extraction added (raw `ships_from`/`ships_to` kept
-    as `ships_from_text`/`ships_to_text`). Raises `InvalidInput` naming the bad line."""
+class _NotJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise _NotJson(f"{name} is not JSON")
+
+
+def parse_line(raw: bytes | str, number: int) -> dict[str, Any] | None:
+    """The record of one input line (None for a blank line); raises `InvalidInput`."""
+    if isinstance(raw, bytes):
+        try:  # a byte-order mark may open a file
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                number, f"not valid UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1})"
+            ) from None
+    else:
+        text = raw
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except _NotJson as exc:  # NaN, Infinity: Python accepts them, JSON does not
+        raise InvalidInput(number, f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidInput(number, f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        raise InvalidInput(number, f"not usable JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise InvalidInput(number, "a line must be a JSON object")
+    if not isinstance(record.get("title"), str):
+        raise InvalidInput(number, "'title' is required and must be a string")
+    return record
+
+
+def replace_lone_surrogates(record: dict[str, Any], number: int) -> bool:
+    """Replace lone surrogates in every key and string of `record` by U+FFFD, in place (one
+    code point for one); refuse nesting deeper than `MAX_DEPTH`. True if anything changed.
+
+    Iterative, so that no depth of nesting can exhaust the stack."""
+    changed = False
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(record, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidInput(number, f"JSON nested deeper than {MAX_DEPTH} levels")
+        if isinstance(container, dict):
+            if any(_SURROGATE.search(key) for key in container):
+                items = [(_SURROGATE.sub("\ufffd", k), v) for k, v in container.items()]
+                container.clear()
+                container.update(items)
+                changed = True
+            keys: Iterable[Any] = list(container)
+        else:
+            keys = range(len(container))
+        for key in keys:
+            value = container[key]
+            if isinstance(value, str):
+                if _SURROGATE.search(value):
+                    container[key] = _SURROGATE.sub("\ufffd", value)
+                    changed = True
+            elif isinstance(value, dict | list):
+                stack.append((value, depth + 1))
+    return changed
+
+
+def extract_record(record: dict[str, Any], extract: Callable[..., dict[str, Any]], *,
+                   on: date | None = None) -> dict[str, Any]:
+    """The record with the extraction added (raw `ships_from`/`ships_to` kept as
+    `ships_from_text`/`ships_to_text`)."""
+    result = extract(record, on=on or record_date(record))
+    out = dict(record)
+    for raw in ("ships_from", "ships_to"):
+        if raw in record:
+            out[f"{raw}_text"] = record[raw]
+    out.update(result)
+    return out
+
+
+class Stream:
+    """What a run did so far: records written, lines whose lone surrogates were replaced."""
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.surrogate_lines: list[int] = []
+
+
+def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
+                  rates: RateTable | None = None,
+                  stream: Stream | None = None) -> Iterator[str]:
+    """One JSON text per non-blank input line, produced before the next line is read. Raises
+    `InvalidInput` (bad input) or `ExtractionFailed` (a bug) naming the line."""
     from nlp import extract
 
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    stream = stream or Stream()
+    run_extract = partial(extract, rates=rates)
+    for number, raw in enumerate(lines, start=1):
+        record = parse_line(raw, number)
+        if record is None:
             continue
+        if replace_lone_surrogates(record, number):
+            stream.surrogate_lines.append(number)
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(number, f"not valid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict):
-            raise InvalidInput(number, "a line must be a JSON object")
-        if not isinstance(record.get("title"), str):
-            raise InvalidInput(number, "'title' is required and must be a string")
-        result = extract(record, on=on or record_date(record))
-        out = dict(record)
-        for raw in ("ships_from", "ships_to"):
-            if raw in record:
-                out[f"{raw}_text"] = record[raw]
-        out.update(result)
-        yield out
+            out = extract_record(record, run_extract, on=on)
+            text = json.dumps(out, ensure_ascii=False, allow_nan=False)
+        except Exception as exc:
+            raise ExtractionFailed(number, exc) from exc
+        yield text
 
 
-def run(source: IO[str], sink: IO[str], *, on: date | None = None,
-        progress: IO[str] | None = None) -> int:
-    """Stream `source` to `sink`; returns the number of records written."""
-    count = 0
+def run(source: IO[bytes], sink: IO[bytes], *, on: date | None = None,
+        rates: RateTable | None = None, progress: IO[str] | None = None,
+        stream: Stream | None = None) -> int:
+    """Stream `source` to `sink`, flushing every line; returns the number of records written."""
+    stream = stream or Stream()
     started = time.monotonic()
-    for out in extract_lines(source, on=on):
-        sink.write(json.dumps(out, ensure_ascii=False) + "\n")
-        count += 1
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            rate = count / max(time.monotonic() - started, 1e-9)
-            progress.write(f"extract: {count} listings ({rate:,.0f}/s)\n")
+    for text in extract_lines(source, on=on, rates=rates, stream=stream):
+        sink.write(text.encode("utf-8") + b"\n")
+        sink.flush()
+        stream.written += 1
+        if progress is not None and stream.written % PROGRESS_EVERY == 0:
+            rate = stream.written / max(time.monotonic() - started, 1e-9)
+            progress.write(f"extract: {stream.written} listings ({rate:,.0f}/s)\n")
             progress.flush()
-    return count
+    return stream.written
+
+
+# ------------------------------------------------------------------------------ the command
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _listings(count: int) -> str:
+    return f"{count} listing" if count == 1 else f"{count} listings"
+
+
+def _rates(config_dir: Path | None) -> RateTable:
+    """The crypto rate table of the settings' config dir (a bad table: exit 2)."""
+    try:
+        return settings(config_dir=config_dir).rates
+    except SettingsError as exc:
+        fail(str(exc), exit_codes.USAGE)
+
+
+def _evaluate(gold: Path, rates: RateTable, *, realdata: Path | None, fmt: ReportFormat,
+              max_errors: int) -> None:
+    from nlp import extract
+    from vigil.evaluation import GoldSetError, evaluate, format_report, report_dict
+
+    try:
+        report = evaluate(gold, partial(extract, rates=rates), realdata_dir=realdata)
+    except GoldSetError as exc:
+        fail(f"gold set: {exc}", exit_codes.USAGE)
+    if fmt is ReportFormat.json:
+        data = report_dict(report, max_errors=max_errors)
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo(format_report(report, max_errors=max_errors))
+
+
+def _open_streams(input_path: Path | None, output_path: Path | None) -> tuple[IO[bytes], IO[bytes]]:
+    try:
+        source = open(input_path, "rb") if input_path else sys.stdin.buffer  # noqa: SIM115
+    except OSError as exc:
+        fail(f"cannot read --in {input_path}: {exc.strerror or exc}", exit_codes.USAGE)
+    try:
+        sink = open(output_path, "wb") if output_path else sys.stdout.buffer  # noqa: SIM115
+    except OSError as exc:
+        if input_path:
+            source.close()
+        fail(f"cannot write --out {output_path}: {exc.strerror or exc}", exit_codes.USAGE)
+    return source, sink
+
+
+def _stream(source: IO[bytes], sink: IO[bytes], where: str, *, on: date | None,
+            rates: RateTable) -> None:
+    stream = Stream()
+    try:
+        run(source, sink, on=on, rates=rates, progress=sys.stderr, stream=stream)
+    except InvalidInput as exc:
+        fail(f"{where}, line {exc.line}: {exc.reason}; stopped there "
+             f"({_listings(stream.written)} written before it)", exit_codes.USAGE)
+    except ExtractionFailed as exc:
+        fail(f"{where}, {exc}; stopped there ({_listings(stream.written)} written before it)",
+             exit_codes.FAILED)
+    except BrokenPipeError:  # the reader went away (`vigil extract | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)  # no second error when Python flushes stdout
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(exit_codes.FAILED) from None
+    except OSError as exc:  # disk full and the like, while writing
+        fail(f"cannot write the output: {exc.strerror or exc} "
+             f"({_listings(stream.written)} written)", exit_codes.FAILED)
+    finally:
+        if stream.surrogate_lines:
+            first = ", ".join(str(n) for n in stream.surrogate_lines[:5])
+            typer.echo(f"note: {len(stream.surrogate_lines)} line(s) had lone surrogates, "
+                       f"replaced by U+FFFD (line {first}"
+                       f"{', …' if len(stream.surrogate_lines) > 5 else ''})", err=True)
+    if stream.written >= PROGRESS_EVERY:
+        typer.echo(f"extract: {stream.written} listings done", err=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,43 +291,43 @@ def register(app: typer.Typer) -> None:
             "--on", help="Convert prices at this date (YYYY-MM-DD) instead of each "
             "record's own date.")] = None,
         evaluate: Annotated[Path | None, typer.Option(
-            "--evaluate", help="Score the extractor on a gold set and print the report.")] = None,
+            "--evaluate", help="Score the extractor on a gold set (a JSONL file or a folder of "
+            "them) and print precision, recall and F1 per field.")] = None,
+        report_format: Annotated[ReportFormat, typer.Option(
+            "--format", help="Format of the --evaluate report.")] = ReportFormat.text,
+        realdata: Annotated[Path | None, typer.Option(
+            "--realdata", help="Folder of the real listings a gold set refers to "
+            "(env VIGIL_REALDATA; default ../shared/real-data).")] = None,
+        max_errors: Annotated[int, typer.Option(
+            "--errors", min=0, help="Error lines to list in the --evaluate report.")] = 40,
+        config_dir: ConfigDirOption = None,
     ) -> None:
         """Extract substances, quantities, prices, identifiers and countries from listings."""
         if evaluate is not None:
-            from nlp import extract
-            from nlp.evaluation import evaluate as run_evaluation
-
-            report = run_evaluation(evaluate, extract)
-            typer.echo(report if isinstance(report, str) else _render(report))
-            raise typer.Exit(EXIT_OK)
+            if input_path or output_path or on:
+                fail("--evaluate takes no --in, --out or --on", exit_codes.USAGE)
+            _evaluate(evaluate, _rates(config_dir), realdata=realdata, fmt=report_format,
+                      max_errors=max_errors)
+            return
         day = None
         if on:
             try:
                 day = date.fromisoformat(on)
             except ValueError:
-                typer.echo(f"error: --on must be YYYY-MM-DD, not {on!r}", err=True)
-                raise typer.Exit(EXIT_INVALID_INPUT) from None
-        source = open(input_path, encoding="utf-8") if input_path else sys.stdin  # noqa: SIM115
-        sink = open(output_path, "w", encoding="utf-8") if output_path else sys.stdout  # noqa: SIM115
+                fail(f"--on must be YYYY-MM-DD, not {on!r}", exit_codes.USAGE)
+        rates = _rates(config_dir)
+        source, sink = _open_streams(input_path, output_path)
         try:
-            count = run(source, sink, on=day, progress=sys.stderr)
-        except InvalidInput as exc:
-            sink.flush()
-            typer.echo(f"error: invalid input at {exc}; stopped there", err=True)
-            raise typer.Exit(EXIT_INVALID_INPUT) from None
+            _stream(source, sink, str(input_path) if input_path else "standard input",
+                    on=day, rates=rates)
         finally:
             if input_path:
                 source.close()
             if output_path:
-                sink.close()
-        if count >= PROGRESS_EVERY:
-            typer.echo(f"extract: {count} listings done", err=True)
+                _close(sink)
 
 
-def _render(report: Any) -> str:
-    if hasattr(report, "to_text"):
-        return str(report.to_text())
-    if hasattr(report, "__dict__") and not isinstance(report, dict):
-        report = vars(report)
-    return json.dumps(report, indent=2, default=str, ensure_ascii=False)
+def _close(sink: IO[bytes]) -> None:
+    """Close an output file whose write error was already reported (its buffer cannot drain)."""
+    with contextlib.suppress(OSError):
+        sink.close()

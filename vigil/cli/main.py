@@ -1,10 +1,21 @@
-"""The `vigil` command: one Typer app, one module per command group in `vigil/cli/`."""
+"""The `vigil` command: one Typer app, one module per command group in `vigil/cli/`.
+
+Errors the user can act on leave as one `error: …` line and an exit code (docs/cli.md), never
+as a traceback: bad input and settings 2, a record not found 2, a failed index 1.
+"""
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
+
+from index.errors import StoreError
+from index.evidence import TamperedEvidence
+from vigil import exit_codes
+from vigil.services.errors import NotFound, UsageError
+from vigil.settings import SettingsError
 
 app = typer.Typer(
     name="vigil",
@@ -19,25 +30,36 @@ COMMAND_MODULES = [
     "vigil.cli.crawl",
     "vigil.cli.markets",
     "vigil.cli.search",
+    "vigil.cli.listing",
+    "vigil.cli.vendor",
+    "vigil.cli.runs",
     "vigil.cli.extract",
     "vigil.cli.evidence",
     "vigil.cli.demo",
 ]
 
+#: Exceptions that are the user's to fix, and their exit codes.
+USER_ERRORS: tuple[tuple[type[Exception], int], ...] = (
+    (UsageError, exit_codes.USAGE),
+    (SettingsError, exit_codes.USAGE),
+    (NotFound, exit_codes.USAGE),
+    (TamperedEvidence, exit_codes.FAILED),
+    (StoreError, exit_codes.FAILED),
+)
+
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # the module is not written yet
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(name).register(app)
 
 
 _register_all()
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except tuple(kind for kind, _ in USER_ERRORS) as exc:
+        code = next(code for kind, code in USER_ERRORS if isinstance(exc, kind))
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(code)

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from crawler.config import ConfigError, load_market_file, market_files
-from vigil.cli.common import ConfigDirOption, paths
-from vigil.crawling import EXIT_OK, EXIT_USAGE, waiting_reason
+from vigil import exit_codes
+from vigil.cli.common import ConfigDirOption, settings
+from vigil.services.crawls import waiting_reason
 
 app = typer.Typer(
     help="List and validate market configs (config/markets/*.yaml).", no_args_is_help=True
@@ -18,22 +19,40 @@ app = typer.Typer(
 
 @app.command("list")
 def list_markets(config_dir: ConfigDirOption = None) -> None:
-    """List configured markets with kind, render mode, access and first mirror."""
-    folder = paths(config_dir=config_dir).markets_dir
-    code = EXIT_OK
-    for path in market_files(folder):
+    """List configured markets with kind, render mode, access and first mirror.
+
+    An invalid config is listed as INVALID with its first problem; the others are still listed.
+    """
+    folder = settings(config_dir=config_dir).markets_dir
+    files = market_files(folder)
+    if not files:
+        typer.echo(f"no market configs in {folder}", err=True)
+        raise typer.Exit(exit_codes.USAGE)
+    invalid = 0
+    for path in files:
         try:
             config = load_market_file(path)
-        except ConfigError:
-            typer.echo(f"{path.stem:<14} INVALID (run `vigil markets validate`)")
-            code = EXIT_USAGE
+        except ConfigError as exc:
+            invalid += 1
+            typer.echo(f"{path.stem:<14} INVALID  {_first_problem(exc)}")
             continue
         note = waiting_reason(config) or ""
         typer.echo(
             f"{config.id:<14} {config.kind:<9} {config.render:<8} "
             f"{config.access.mode:<7} {config.mirrors[0]}  {note}".rstrip()
         )
-    raise typer.Exit(code)
+    if invalid:
+        typer.echo(f"{invalid} invalid market config(s): see `vigil markets validate`", err=True)
+    raise typer.Exit(exit_codes.USAGE if invalid else exit_codes.OK)
+
+
+def _first_problem(error: ConfigError, width: int = 120) -> str:
+    where, what = error.problems[0]
+    text = f"{where}: {what}"
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    more = len(error.problems) - 1
+    return f"{text} (+{more} more)" if more else text
 
 
 @app.command("validate")
@@ -42,14 +61,11 @@ def validate(
     config_dir: ConfigDirOption = None,
 ) -> None:
     """Check market configs; each problem names the file, the field and what is expected."""
-    targets = (
-        [Path(f) for f in files]
-        if files
-        else market_files(paths(config_dir=config_dir).markets_dir)
-    )
+    folder = settings(config_dir=config_dir).markets_dir
+    targets = [Path(f) for f in files] if files else market_files(folder)
     if not targets:
-        typer.echo("no market configs found", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        typer.echo(f"no market configs in {folder}", err=True)
+        raise typer.Exit(exit_codes.USAGE)
     bad = 0
     for path in targets:
         try:
@@ -59,7 +75,7 @@ def validate(
             typer.echo(str(exc), err=True)
             continue
         typer.echo(f"ok  {path}  ({config.name}, {config.kind}, {config.render})")
-    raise typer.Exit(EXIT_USAGE if bad else EXIT_OK)
+    raise typer.Exit(exit_codes.USAGE if bad else exit_codes.OK)
 
 
 def register(root: typer.Typer) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from index import open_store
+from vigil.services.crawls import CrawlOutcome
+from vigil.settings import Settings
 
-from index.sqlite import SqliteStore
-from vigil.crawling import CrawlOutcome
 
-
-def print_summary(outcomes: list[CrawlOutcome], index_path: Path) -> None:
+def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
     totals: dict[str, int] = {}
-    if index_path.exists():
-        store = SqliteStore(index_path, readonly=True)
+    if settings.index_path.exists():
+        store = open_store(settings, readonly=True)
         try:
             for outcome in outcomes:
                 totals[outcome.market] = store.count_listings(outcome.market, "active")
@@ -19,7 +18,7 @@ def print_summary(outcomes: list[CrawlOutcome], index_path: Path) -> None:
             store.close()
     header = (
         f"{'market':<12} {'status':<14} {'pages':>6} {'new':>5} {'changed':>7} "
-        f"{'same':>5} {'removed':>7} {'vendors':>7} {'waits':>5} {'active':>6}"
+        f"{'same':>5} {'removed':>7} {'vendors':>7} {'waits':>5} {'lost':>5} {'active':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -27,11 +26,15 @@ def print_summary(outcomes: list[CrawlOutcome], index_path: Path) -> None:
         if o.run_id is None and o.status.startswith("waiting"):
             print(f"{o.market:<12} {o.status}")
             continue
+        lost = o.count("dropped") + o.count("items/error") + o.count("requests/failed")
         print(
             f"{o.market:<12} {o.status:<14} {o.stats.get('response_received_count', 0):>6} "
             f"{o.count('listings/new') + o.count('listings/reappeared'):>5} "
             f"{o.count('listings/changed'):>7} {o.count('listings/unchanged'):>5} "
             f"{o.count('listings/removed'):>7} {o.count('vendors/written'):>7} "
-            f"{o.count('interstitial/seen'):>5} {totals.get(o.market, 0):>6}"
+            f"{o.count('interstitial/seen'):>5} {lost:>5} {totals.get(o.market, 0):>6}"
         )
-    print(f"index: {index_path}")
+    for o in outcomes:
+        if o.message:
+            print(f"{o.market}: {o.message}")
+    print(f"index: {settings.data_dir}")

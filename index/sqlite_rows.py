@@ -1,0 +1,124 @@
+"""SQLite rows to records and back: timestamps, prices, JSON columns."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from index.query import ListingHit
+from index.records import CrawlRun, Evidence, EvidenceLink, Listing, Observation, Price, Vendor
+
+
+def ts(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def price(amount: str | None, currency: str | None, eur: float | None) -> Price | None:
+    if amount is None or currency is None:
+        return None
+    return Price(Decimal(amount), currency, None if eur is None else Decimal(str(eur)))
+
+
+def price_columns(value: Price | None) -> tuple[str | None, str | None, float | None]:
+    if value is None:
+        return None, None, None
+    return str(value.amount), value.currency, None if value.eur is None else float(value.eur)
+
+
+def listing(row: sqlite3.Row) -> Listing:
+    return Listing(
+        market=row["market"],
+        listing_id=row["listing_id"],
+        url=row["url"],
+        title=row["title"],
+        description=row["description"],
+        category=row["category"],
+        vendor=row["vendor"],
+        vendor_url=row["vendor_url"],
+        price=price(row["price_amount"], row["price_currency"], row["price_eur"]),
+        price_alt=price(row["price_alt_amount"], row["price_alt_currency"], row["price_alt_eur"]),
+        price_alt_raw=row["price_alt_raw"],
+        ships_from=json.loads(row["ships_from"]),
+        ships_to=json.loads(row["ships_to"]),
+        ships_from_raw=row["ships_from_raw"],
+        ships_to_raw=row["ships_to_raw"],
+        images=json.loads(row["images"]),
+        extraction=json.loads(row["extraction"]),
+        evidence=json.loads(row["evidence"]),
+        content_hash=row["content_hash"],
+        first_seen=dt(row["first_seen"]),
+        last_seen=dt(row["last_seen"]),
+        status=row["status"],
+        removed_at=dt(row["removed_at"]),
+    )
+
+
+def hit(row: sqlite3.Row) -> ListingHit:
+    return ListingHit(listing=listing(row), score=float(row["score"] or 0.0))
+
+
+def observation(row: sqlite3.Row) -> Observation:
+    return Observation(
+        market=row["market"],
+        listing_id=row["listing_id"],
+        run_id=row["run_id"],
+        observed_at=dt(row["observed_at"]),  # type: ignore[arg-type]
+        price=price(row["price_amount"], row["price_currency"], row["price_eur"]),
+        available=bool(row["available"]),
+        evidence=tuple(json.loads(row["evidence"])),
+        change=row["change"],
+        id=row["id"],
+    )
+
+
+def vendor(row: sqlite3.Row) -> Vendor:
+    return Vendor(
+        market=row["market"],
+        alias=row["alias"],
+        url=row["url"],
+        description=row["description"],
+        pgp_fingerprints=json.loads(row["pgp_fingerprints"]),
+        pgp_key=row["pgp_key"],
+        contacts=json.loads(row["contacts"]),
+        crypto_addresses=json.loads(row["crypto_addresses"]),
+        mentions=json.loads(row["mentions"]),
+        evidence=json.loads(row["evidence"]),
+        first_seen=dt(row["first_seen"]),
+        last_seen=dt(row["last_seen"]),
+    )
+
+
+def run(row: sqlite3.Row) -> CrawlRun:
+    return CrawlRun(
+        market=row["market"],
+        started_at=dt(row["started_at"]),  # type: ignore[arg-type]
+        id=row["id"],
+        finished_at=dt(row["finished_at"]),
+        status=row["status"],
+        stats=json.loads(row["stats"]),
+    )
+
+
+def evidence(row: sqlite3.Row) -> Evidence:
+    return Evidence(
+        sha256=row["sha256"],
+        url=row["url"],
+        fetched_at=dt(row["fetched_at"]),  # type: ignore[arg-type]
+        status=row["status"],
+        size=row["size"],
+        content_type=row["content_type"],
+    )
+
+
+def link(row: sqlite3.Row) -> EvidenceLink:
+    return EvidenceLink(row["sha256"], row["record"], row["market"], row["key"], row["role"])

@@ -1,0 +1,121 @@
+"""Running crawls in this process: the plain functions behind `vigil crawl` and `vigil demo`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
+from index.errors import StoreError
+from index.factory import check_writable
+from vigil import exit_codes
+from vigil.services.errors import UsageError
+from vigil.settings import Settings
+
+
+@dataclass
+class CrawlOutcome:
+    market: str
+    status: str  # ok | partial | needs_session | failed | a waiting reason
+    run_id: int | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        return int(self.stats.get(f"vigil/{name}", 0) or 0)
+
+    @property
+    def message(self) -> str:
+        """Why the crawl stopped, when it stopped on something the operator must act on."""
+        return str(self.stats.get("vigil/close_message", ""))
+
+
+def waiting_reason(config: MarketConfig) -> str | None:
+    """Why a market cannot be crawled yet by this build (None when it can)."""
+    if config.render == "browser":
+        return "waiting for browser rendering (render: browser)"
+    return None
+
+
+def select_markets(
+    settings: Settings, market_ids: list[str], *, all_markets: bool = False,
+    mirrors: dict[str, list[str]] | None = None,
+) -> list[MarketConfig]:
+    """The configs to crawl (`--all`: every enabled one), with mirror overrides applied.
+    Raises UsageError for unknown markets or invalid configs, and for a Tor or `.onion`
+    market without a proxy (fail closed: refused before any request)."""
+    if not market_ids and not all_markets:
+        raise UsageError("name a market or use --all (see `vigil markets list`)")
+    mirrors = mirrors or {}
+    try:
+        if all_markets:
+            configs = [c for c in load_markets(settings.markets_dir).values() if c.enabled]
+        else:
+            configs = [load_market(settings.markets_dir, m) for m in market_ids]
+        unknown = sorted(set(mirrors) - {c.id for c in configs})
+        if unknown:
+            raise UsageError(f"--mirror names a market not being crawled: {', '.join(unknown)}")
+        configs = [with_mirrors(c, mirrors[c.id]) if c.id in mirrors else c for c in configs]
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for config in configs:
+        if config.needs_anonymity and not config.access.proxy:
+            raise UsageError(
+                f"{config.id}: a Tor/.onion market needs access.proxy; refusing to fetch it "
+                "without one (fail closed)"
+            )
+    return configs
+
+
+def preflight(settings: Settings) -> None:
+    """What must hold before the first request: a writable data folder and a readable rate
+    table (raises StoreError, or SettingsError naming the file)."""
+    check_writable(settings)
+    settings.rates  # noqa: B018 (reads and validates the rate table of the config dir)
+
+
+def crawl_markets(
+    settings: Settings, markets: list[MarketConfig], overrides: dict[str, Any] | None = None
+) -> list[CrawlOutcome]:
+    """Crawl markets concurrently (each on its own hosts, one index writer); blocks until all
+    are done. Scrapy's reactor runs once per process, so call this once per process."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spider import MarketSpider
+
+    process = CrawlerProcess(settings.scrapy_settings(overrides))
+    crawlers = []
+    for config in markets:
+        crawler = process.create_crawler(MarketSpider)
+        process.crawl(crawler, market=config.id, mirror=",".join(config.mirrors))
+        crawlers.append((config.id, crawler))
+    process.start()
+    outcomes = []
+    for market, crawler in crawlers:
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        outcomes.append(
+            CrawlOutcome(
+                market=market,
+                status=str(stats.get("vigil/run_status", "failed")),
+                run_id=stats.get("vigil/run_id"),
+                stats=stats,
+            )
+        )
+    return outcomes
+
+
+def exit_code(outcomes: list[CrawlOutcome]) -> int:
+    """The most severe status of the crawled markets (markets waiting for a capability of a
+    later build do not count)."""
+    crawled = [o.status for o in outcomes if not o.status.startswith("waiting")]
+    return exit_codes.for_statuses(crawled) if crawled else exit_codes.FAILED
+
+
+__all__ = [
+    "CrawlOutcome",
+    "StoreError",
+    "crawl_markets",
+    "exit_code",
+    "preflight",
+    "select_markets",
+    "waiting_reason",
+]

@@ -87,6 +87,15 @@ class Toy:
         args, env = self.args(day, **kwargs)
         return run_vigil(*args, env=env)
 
+    def start_crawl(self, day: int) -> subprocess.Popen:
+        """A crawl in the background; returns once its run has started."""
+        args, env = self.args(day)
+        process = subprocess.Popen([sys.executable, "-m", "vigil", *args], cwd=ROOT, text=True,
+                                   env={**os.environ, "VIGIL_PROGRESS_INTERVAL": "0", **env},
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for_run(self, "running")
+        return process
+
     def store(self) -> SqliteStore:
         return SqliteStore(self.data_dir / "vigil.sqlite3", readonly=True)
 
@@ -288,11 +297,7 @@ def test_two_concurrent_crawls_of_one_market_one_waits_for_nothing_and_exits_1(t
     day_one(pages)
     with serve_pages(slow(pages, 4.0)) as url:
         toy = Toy(tmp_path, pages, url, [])
-        args, env = toy.args(1)
-        first = subprocess.Popen([sys.executable, "-m", "vigil", *args], cwd=ROOT, text=True,
-                                 env={**os.environ, "VIGIL_PROGRESS_INTERVAL": "0", **env},
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        wait_for_run(toy, "running")
+        first = toy.start_crawl(1)
         second = toy.crawl(1)
         _, err = first.communicate(timeout=120)
     assert second.returncode == 1
@@ -324,13 +329,9 @@ def test_a_run_killed_with_sigkill_is_marked_failed_at_the_next_start(tmp_path):
     day_one(pages)
     with serve_pages(slow(pages, 3.0)) as url:
         toy = Toy(tmp_path, pages, url, [])
-        args, env = toy.args(1)
-        victim = subprocess.Popen([sys.executable, "-m", "vigil", *args], cwd=ROOT,
-                                  env={**os.environ, "VIGIL_PROGRESS_INTERVAL": "0", **env},
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_run(toy, "running")
+        victim = toy.start_crawl(1)
         os.kill(victim.pid, signal.SIGKILL)
-        victim.wait(timeout=30)
+        victim.communicate(timeout=30)
         result = toy.crawl(2)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "left running by a dead crawl" in result.stderr

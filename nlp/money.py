@@ -192,6 +192,9 @@ EMPTY_RATES = RateTable((), ())
 
 
 _CENT = Decimal("0.01")
+#: An amount with more integer digits than this is not a price (27 digits and cents would not
+#: even fit Decimal's 28-digit context); checked on the amount, not on its EUR value.
+_MAX_PRICE_DIGITS = 26
 
 
 def to_eur(
@@ -213,9 +216,10 @@ def to_eur(
             rate = Decimal(str(conv.convert(1, currency, "EUR", date=day)))
         except Exception:  # the package raises its own RateNotFoundError and ValueError subclasses
             return None
-    if rate is None:
+    amount = Decimal(amount)
+    if rate is None or not amount.is_finite() or amount.adjusted() >= _MAX_PRICE_DIGITS:
         return None
     try:
-        return (Decimal(amount) * rate).quantize(_CENT, ROUND_HALF_UP)
+        return (amount * rate).quantize(_CENT, ROUND_HALF_UP)
     except InvalidOperation:  # a 27-digit "price" exceeds Decimal's context: not a price
         return None

@@ -50,10 +50,10 @@ class Settings(BaseModel):
         default="", description="a fixed ISO 8601 time for every timestamp of a run; empty: now"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
-        default="INFO", description="the crawl's log level"
+        default="WARNING", description="the crawl's log level"
     )
     progress_interval: float = Field(
-        default=0.0, ge=0, description="seconds between progress lines on stderr; 0: none"
+        default=5.0, ge=0, description="seconds between progress lines on stderr; 0: none"
     )
     no_politeness: bool = Field(
         default=False, description="drop delays and AutoThrottle: loopback benchmarks only"

@@ -15,15 +15,22 @@ from vigil.settings import Settings, SettingsError, load_settings
 DataDirOption = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="Where the index and evidence live [env VIGIL_DATA_DIR, default ./data]."
+        "--data-dir", help="Where the index and evidence live (env VIGIL_DATA_DIR, default ./data)."
     ),
 ]
 ConfigDirOption = Annotated[
     Path | None,
     typer.Option(
         "--config-dir",
-        help="Folder with markets/, rates.yaml and vigil.yaml [env VIGIL_CONFIG_DIR].",
+        help="Folder with markets/, rates.yaml and vigil.yaml (env VIGIL_CONFIG_DIR).",
     ),
+]
+LogLevelOption = Annotated[
+    str | None, typer.Option(help="Log level (env VIGIL_LOG_LEVEL, default WARNING).")
+]
+ProgressOption = Annotated[
+    float | None,
+    typer.Option(help="Seconds between progress lines, 0: none (env VIGIL_PROGRESS_INTERVAL, default 5)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a readable text.")]
 

@@ -7,7 +7,13 @@ from typing import Annotated
 import typer
 
 from vigil import exit_codes
-from vigil.cli.common import ConfigDirOption, DataDirOption, settings
+from vigil.cli.common import (
+    ConfigDirOption,
+    DataDirOption,
+    LogLevelOption,
+    ProgressOption,
+    settings,
+)
 from vigil.cli.summary import print_summary
 from vigil.services.crawls import (
     CrawlOutcome,
@@ -33,8 +39,8 @@ def crawl(
     ] = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
-    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "WARNING",
-    progress: Annotated[float, typer.Option(help="Seconds between progress lines; 0: none.")] = 5.0,
+    log_level: LogLevelOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Crawl markets: fetch, keep evidence, extract, version and index their listings.
 

@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli.common import ConfigDirOption, DataDirOption, settings
+from vigil.cli.common import (
+    ConfigDirOption,
+    DataDirOption,
+    LogLevelOption,
+    ProgressOption,
+    settings,
+)
 
 demo_app = typer.Typer(
     help="The sample markets (a deterministic simulator, see demo/).", no_args_is_help=True
@@ -78,8 +84,8 @@ def run(
     listings: ListingsOption = 40,
     day: DayOption = 1,
     interstitial_rate: RateOption = 0.1,
-    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "WARNING",
-    progress: Annotated[float, typer.Option(help="Seconds between progress lines; 0: none.")] = 5.0,
+    log_level: LogLevelOption = None,
+    progress: ProgressOption = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
 ) -> None:

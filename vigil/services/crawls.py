@@ -50,7 +50,7 @@ def select_markets(
         if all_markets:
             configs = [c for c in load_markets(settings.markets_dir).values() if c.enabled]
         else:
-            configs = [load_market(settings.markets_dir, m) for m in market_ids]
+            configs = [load_market(settings.markets_dir, m) for m in dict.fromkeys(market_ids)]
         unknown = sorted(set(mirrors) - {c.id for c in configs})
         if unknown:
             raise UsageError(f"--mirror names a market not being crawled: {', '.join(unknown)}")

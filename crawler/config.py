@@ -10,16 +10,11 @@ commented example.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from cssselect import SelectorError
-from lxml import etree
-from parsel import Selector as ParselSelector
-from parsel.csstranslator import HTMLTranslator
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -29,6 +24,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from crawler.selector_checks import valid_css, valid_regex, valid_xpath
 
 MARKET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -47,62 +44,6 @@ class ConfigError(Exception):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# Selectors are checked the way parsel (crawler/fields.py) runs them: CSS through parsel's
-# translator (which adds `::text` and `::attr(name)`), XPath with parsel's namespaces (`re:`,
-# `set:`) and its `has-class()` function, registered when parsel is imported.
-_CSS = HTMLTranslator()
-_XPATH_NAMESPACES = dict(ParselSelector._default_namespaces)
-_EMPTY_PAGE = etree.fromstring("<html/>")
-
-
-@lru_cache(maxsize=1024)
-def _xpath_problem(query: str) -> str | None:
-    """Why parsel would reject this XPath, or None.
-
-    Compiling catches syntax errors; evaluating on an empty page also catches an undefined
-    namespace prefix, variable or function outside a predicate. (A predicate is only evaluated
-    on a matching element, so an unknown function there still shows at crawl time.)
-    """
-    try:
-        etree.XPath(query, namespaces=_XPATH_NAMESPACES)(_EMPTY_PAGE)
-    except etree.XPathSyntaxError as exc:
-        last = exc.error_log.last_error
-        return f"{exc}{f' at offset {last.column}' if last else ''}"
-    except (etree.XPathError, ValueError) as exc:
-        return str(exc).removeprefix("XPath error: ")
-    return None
-
-
-@lru_cache(maxsize=1024)
-def _css_problem(query: str) -> str | None:
-    """Why parsel would reject this CSS selector, or None."""
-    try:
-        return _xpath_problem(_CSS.css_to_xpath(query))
-    except SelectorError as exc:
-        return str(exc)
-
-
-def _valid_regex(value: str | None) -> str | None:
-    if value is not None:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-    return value
-
-
-def _valid_css(value: str | None) -> str | None:
-    if value is not None and (problem := _css_problem(value)):
-        raise ValueError(f"not a valid CSS selector: {problem}, in {value!r}")
-    return value
-
-
-def _valid_xpath(value: str | None) -> str | None:
-    if value is not None and (problem := _xpath_problem(value)):
-        raise ValueError(f"not a valid XPath expression: {problem}, in {value!r}")
-    return value
 
 
 def _selector_shorthand(value: Any) -> Any:
@@ -131,8 +72,8 @@ class FieldSpec(_Strict):
     join: str | None = Field(default=None, description="join several matches into one string")
     default: str | None = None
 
-    _css_compiles = field_validator("css")(_valid_css)
-    _xpath_compiles = field_validator("xpath")(_valid_xpath)
+    _css_compiles = field_validator("css")(valid_css)
+    _xpath_compiles = field_validator("xpath")(valid_xpath)
 
     @model_validator(mode="after")
     def _one_locator(self) -> FieldSpec:
@@ -141,7 +82,7 @@ class FieldSpec(_Strict):
             raise ValueError("give exactly one of css, xpath or url_regex")
         return self
 
-    _regex_compiles = field_validator("regex", "url_regex")(_valid_regex)
+    _regex_compiles = field_validator("regex", "url_regex")(valid_regex)
 
 
 Selector = Annotated[FieldSpec, BeforeValidator(_selector_shorthand)]
@@ -286,9 +227,9 @@ class DetectSpec(_Strict):
     url_regex: str | None = None
     status: list[int] = Field(default_factory=list)
 
-    _css_compiles = field_validator("css")(_valid_css)
-    _xpath_compiles = field_validator("xpath")(_valid_xpath)
-    _regex_compiles = field_validator("url_regex")(_valid_regex)
+    _css_compiles = field_validator("css")(valid_css)
+    _xpath_compiles = field_validator("xpath")(valid_xpath)
+    _regex_compiles = field_validator("url_regex")(valid_regex)
 
     @model_validator(mode="after")
     def _something(self) -> DetectSpec:

@@ -8,7 +8,6 @@ half a listing. Backend errors leave this module as `index.errors.StoreError`.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from index import sqlite_locks as locks
 from index import sqlite_rows as rows
 from index.errors import StoreError
 from index.evidence import check_sha256
@@ -27,8 +27,6 @@ from index.records import (
     EvidenceLink,
     Listing,
     LockOwner,
-    MarketLock,
-    MarketLocked,
     Observation,
     Vendor,
 )
@@ -81,49 +79,20 @@ class SqliteStore:
                 raise StoreError(f"write to the index at {self.path} failed: {exc}") from exc
             raise
 
-    # --- crawl runs and locks -----------------------------------------------------------
+    # --- crawl runs and locks (one crawl of a market at a time: index/sqlite_locks.py) ---
     def acquire_lock(self, market: str, owner: LockOwner, now: datetime, stale_after: float) -> list[int]:
-        """Take the market's crawl lock or raise `MarketLocked`. A lock whose process is gone
-        (same host, pid not running) or whose heartbeat is older than `stale_after` seconds is
-        taken over; runs left `running` by such a crawl are marked `failed`. Returns their ids."""
+        """Take the market's crawl lock or raise `MarketLocked`; a dead holder's lock is taken
+        over and its `running` runs marked `failed` (their ids are returned)."""
         with self._transaction() as conn:
-            held = conn.execute("SELECT * FROM market_locks WHERE market = ?", (market,)).fetchone()
-            if held is not None:
-                lock = _lock(held)
-                if _alive(lock, now, stale_after):
-                    raise MarketLocked(lock)
-                conn.execute("DELETE FROM market_locks WHERE market = ?", (market,))
-            stale = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM crawl_runs WHERE market = ? AND status = 'running'", (market,)
-                )
-            ]
-            for run_id in stale:
-                conn.execute(
-                    "UPDATE crawl_runs SET status = 'failed', finished_at = ?, "
-                    "stats = json_set(stats, '$.close_reason', 'stale_lock') WHERE id = ?",
-                    (ts(now), run_id),
-                )
-            conn.execute(
-                "INSERT INTO market_locks (market, host, pid, token, run_id, acquired_at, "
-                "heartbeat_at) VALUES (?, ?, ?, ?, NULL, ?, ?)",
-                (market, owner.host, owner.pid, owner.token, ts(now), ts(now)),
-            )
-        return stale
+            return locks.acquire(conn, market, owner, now, stale_after)
 
     def heartbeat(self, market: str, owner: LockOwner, now: datetime) -> None:
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE market_locks SET heartbeat_at = ? WHERE market = ? AND token = ?",
-                (ts(now), market, owner.token),
-            )
+            locks.heartbeat(conn, market, owner, now)
 
     def release_lock(self, market: str, owner: LockOwner) -> None:
         with self._transaction() as conn:
-            conn.execute(
-                "DELETE FROM market_locks WHERE market = ? AND token = ?", (market, owner.token)
-            )
+            locks.release(conn, market, owner)
 
     def start_run(self, run: CrawlRun, owner: LockOwner | None = None) -> CrawlRun:
         with self._transaction() as conn:
@@ -188,38 +157,7 @@ class SqliteStore:
     def write_listing(
         self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages = ()
     ) -> None:
-        amount, currency, eur = price_columns(listing.price)
-        alt_amount, alt_currency, alt_eur = price_columns(listing.price_alt)
-        values = {
-            "market": listing.market,
-            "listing_id": listing.listing_id,
-            "url": listing.url,
-            "title": listing.title,
-            "description": listing.description,
-            "category": listing.category,
-            "vendor": listing.vendor,
-            "vendor_url": listing.vendor_url,
-            "price_amount": amount,
-            "price_currency": currency,
-            "price_eur": eur,
-            "price_alt_raw": listing.price_alt_raw,
-            "price_alt_amount": alt_amount,
-            "price_alt_currency": alt_currency,
-            "price_alt_eur": alt_eur,
-            "ships_from": json.dumps(listing.ships_from),
-            "ships_to": json.dumps(listing.ships_to),
-            "ships_from_raw": listing.ships_from_raw,
-            "ships_to_raw": listing.ships_to_raw,
-            "images": json.dumps(listing.images),
-            "extraction": json.dumps(listing.extraction, ensure_ascii=False, default=str),
-            "evidence": json.dumps(listing.evidence),
-            "content_hash": listing.content_hash,
-            "first_seen": ts(listing.first_seen),
-            "last_seen": ts(listing.last_seen),
-            "status": listing.status,
-            "removed_at": ts(listing.removed_at),
-            "last_run_id": run_id,
-        }
+        values = rows.listing_columns(listing, run_id)
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
         updates = ", ".join(f"{name} = excluded.{name}" for name in values if name != "first_seen")
@@ -459,30 +397,3 @@ class SqliteStore:
     # --- search -------------------------------------------------------------------------
     def search(self, query: ListingQuery) -> SearchResult:
         return search(self.conn, query)
-
-
-def _lock(row: sqlite3.Row) -> MarketLock:
-    return MarketLock(
-        market=row["market"],
-        owner=LockOwner(row["host"], row["pid"], row["token"]),
-        run_id=row["run_id"],
-        acquired_at=rows.dt(row["acquired_at"]),  # type: ignore[arg-type]
-        heartbeat_at=rows.dt(row["heartbeat_at"]),  # type: ignore[arg-type]
-    )
-
-
-def _alive(lock: MarketLock, now: datetime, stale_after: float) -> bool:
-    """Whether the crawl holding a lock may still be running."""
-    if lock.owner.host == os.uname().nodename:
-        return _pid_running(lock.owner.pid)
-    return (now - lock.heartbeat_at).total_seconds() < stale_after
-
-
-def _pid_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

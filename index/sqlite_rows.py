@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from index.query import ListingHit
 from index.records import CrawlRun, Evidence, EvidenceLink, Listing, Observation, Price, Vendor
@@ -122,3 +123,39 @@ def evidence(row: sqlite3.Row) -> Evidence:
 
 def link(row: sqlite3.Row) -> EvidenceLink:
     return EvidenceLink(row["sha256"], row["record"], row["market"], row["key"], row["role"])
+
+
+def listing_columns(listing: Listing, run_id: int) -> dict[str, Any]:
+    """A listing as the `listings` table's columns, marked seen by run `run_id`."""
+    amount, currency, eur = price_columns(listing.price)
+    alt_amount, alt_currency, alt_eur = price_columns(listing.price_alt)
+    return {
+        "market": listing.market,
+        "listing_id": listing.listing_id,
+        "url": listing.url,
+        "title": listing.title,
+        "description": listing.description,
+        "category": listing.category,
+        "vendor": listing.vendor,
+        "vendor_url": listing.vendor_url,
+        "price_amount": amount,
+        "price_currency": currency,
+        "price_eur": eur,
+        "price_alt_raw": listing.price_alt_raw,
+        "price_alt_amount": alt_amount,
+        "price_alt_currency": alt_currency,
+        "price_alt_eur": alt_eur,
+        "ships_from": json.dumps(listing.ships_from),
+        "ships_to": json.dumps(listing.ships_to),
+        "ships_from_raw": listing.ships_from_raw,
+        "ships_to_raw": listing.ships_to_raw,
+        "images": json.dumps(listing.images),
+        "extraction": json.dumps(listing.extraction, ensure_ascii=False, default=str),
+        "evidence": json.dumps(listing.evidence),
+        "content_hash": listing.content_hash,
+        "first_seen": ts(listing.first_seen),
+        "last_seen": ts(listing.last_seen),
+        "status": listing.status,
+        "removed_at": ts(listing.removed_at),
+        "last_run_id": run_id,
+    }

@@ -158,3 +158,113 @@ def test_readonly_store_refuses_writes(tmp_path, store, run_id):
     with pytest.raises(Exception, match="readonly"):
         reader.write_listing(listing("9", "x"), None, run_id)
     reader.close()
+
+
+# --- the crawl lock, evidence links, the listings a run saw ---------------------------------
+def owner(pid: int | None = None, host: str | None = None):
+    import os
+
+    from index.records import LockOwner
+
+    here = LockOwner.here()
+    return LockOwner(host or here.host, pid or os.getpid(), here.token)
+
+
+def test_a_live_crawl_holds_its_market_and_a_dead_ones_lock_is_taken_over(store):
+    import subprocess
+
+    from index.records import MarketLocked
+
+    store.acquire_lock("m1", owner(), T0, 900)
+    run = store.start_run(CrawlRun(market="m1", started_at=T0), None)
+    with pytest.raises(MarketLocked, match="another crawl of m1 is running"):
+        store.acquire_lock("m1", owner(), T0, 900)  # same live process, another crawl
+    store.acquire_lock("m2", owner(), T0, 900)  # other markets are free
+    # the holder dies (a pid that existed and is gone now): its lock and its run are stale
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    store.conn.execute("UPDATE market_locks SET pid = ? WHERE market = 'm1'", (dead.pid,))
+    assert store.acquire_lock("m1", owner(), T0, 900) == [run.id]
+    assert store.get_run(run.id).status == "failed"
+    assert store.get_run(run.id).stats["close_reason"] == "stale_lock"
+
+
+def test_another_hosts_lock_is_stale_only_after_its_heartbeat_stops(store):
+    from index.records import MarketLocked
+
+    far = owner(pid=1, host="other-host")
+    store.acquire_lock("m1", far, T0, 900)
+    with pytest.raises(MarketLocked):
+        store.acquire_lock("m1", owner(), T0 + timedelta(seconds=600), 900)
+    store.heartbeat("m1", far, T0 + timedelta(seconds=800))
+    with pytest.raises(MarketLocked):
+        store.acquire_lock("m1", owner(), T0 + timedelta(seconds=1500), 900)
+    assert store.acquire_lock("m1", owner(), T0 + timedelta(seconds=1800), 900) == []
+
+
+def test_released_lock_frees_the_market(store):
+    me = owner()
+    store.acquire_lock("m1", me, T0, 900)
+    store.release_lock("m1", me)
+    store.acquire_lock("m1", owner(), T0, 900)
+
+
+def test_evidence_links_join_pages_to_listings_observations_and_vendors(store, run_id):
+    from index.records import Evidence, Vendor
+
+    card, page = "a" * 64, "b" * 64
+    for sha in (card, page):
+        store.add_evidence(Evidence(sha, f"http://x/{sha[0]}", T0, 200, 10))
+    obs = Observation("m1", "1", run_id, T0, None, True, (card, page), "new")
+    store.write_listing(listing("1", "Ketamine 5g"), obs, run_id, [(card, "card"), (page, "listing")])
+    store.write_vendor(Vendor("m1", "rex", first_seen=T0, last_seen=T0), [(page, "vendor")])
+    cited = {(x.record, x.key, x.role) for x in store.evidence_links(page)}
+    observation_id = str(store.observations("m1", "1")[0].id)
+    assert cited == {("listing", "1", "listing"), ("observation", observation_id, "listing"),
+                     ("vendor", "rex", "vendor")}
+    assert {(x.sha256, x.role) for x in store.links_of("listing", "m1", "1")} == {
+        (card, "card"), (page, "listing")}
+
+
+@pytest.mark.parametrize("bad", ["", "../../etc/passwd", "A" * 64, "g" * 64, "a" * 63, "a" * 65])
+def test_a_hash_that_is_not_64_hex_characters_is_refused_at_the_boundary(store, run_id, bad):
+    with pytest.raises(ValueError, match="SHA-256"):
+        store.write_listing(listing("1", "x"), None, run_id, [(bad, "card")])
+    with pytest.raises(ValueError, match="SHA-256"):
+        store.get_evidence(bad)
+    assert store.get_listing("m1", "1") is None  # nothing half-written
+
+
+def test_removal_is_decided_by_the_listings_the_run_saw(store):
+    first = store.start_run(CrawlRun(market="m1", started_at=T0)).id
+    for i in "12":
+        store.write_listing(listing(i, f"t{i}"), None, first)
+    second = store.start_run(CrawlRun(market="m1", started_at=T0)).id
+    store.touch_listing("m1", "1", T0 + timedelta(days=1), second)
+    assert store.seen_in_run(second, "m1", "1") and not store.seen_in_run(second, "m1", "2")
+    assert store.mark_removed("m1", second, T0 + timedelta(days=1)) == ["2"]
+
+
+def test_an_index_from_before_the_links_migration_gets_its_links(tmp_path):
+    import json
+    import sqlite3
+
+    from index.migrations import MIGRATIONS, _statements
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for statement in _statements(MIGRATIONS[0][1]):
+        conn.execute(statement)
+    conn.execute("INSERT INTO _migrations VALUES ('0001_initial', 'x')")
+    conn.execute(
+        "INSERT INTO listings (market, listing_id, url, title, content_hash, first_seen, last_seen, "
+        "status, last_run_id, evidence) VALUES ('m1', '1', 'u', 'Ketamine', 'h', ?, ?, 'active', 1, ?)",
+        (T0.isoformat(), T0.isoformat(), json.dumps(["c" * 64])),
+    )
+    conn.close()
+    store = SqliteStore(path)
+    assert [(x.record, x.key) for x in store.evidence_links("c" * 64)] == [("listing", "1")]
+    assert store.seen_in_run(1, "m1", "1")
+    assert store.search(ListingQuery(text="ketamine")).total == 1
+    store.close()

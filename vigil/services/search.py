@@ -50,8 +50,9 @@ class SearchRequest:
 
 
 def search(settings: Settings, request: SearchRequest) -> dict[str, Any]:
+    query = build_query(request)  # bad input is reported before the index is opened
     with reading(settings) as store:
-        query = build_query(request, known_markets(settings, store))
+        check_markets(request.markets, known_markets(settings, store))
         result = store.search(query)
     return {
         "total": result.total,
@@ -66,17 +67,21 @@ def known_markets(settings: Settings, store: Store) -> set[str]:
     return {p.stem for p in market_files(settings.markets_dir)} | set(store.markets())
 
 
-def build_query(request: SearchRequest, markets: set[str]) -> ListingQuery:
-    """The backend query for a request; UsageError names the first bad value."""
-    unknown = [c for c in request.classes if c not in CLASSES]
-    if unknown:
-        raise UsageError(f"unknown class {unknown[0]!r}; expected one of: {', '.join(sorted(CLASSES))}")
+def check_markets(names: tuple[str, ...], markets: set[str]) -> None:
     lowered = {m.lower() for m in markets}
-    missing = [m for m in request.markets if m.lower() not in lowered]
+    missing = [m for m in names if m.lower() not in lowered]
     if missing:
         raise UsageError(
             f"unknown market {missing[0]!r}; known: {', '.join(sorted(markets)) or 'none'}"
         )
+
+
+def build_query(request: SearchRequest) -> ListingQuery:
+    """The backend query for a request; UsageError names the first bad value (markets are
+    checked against the index by `check_markets`)."""
+    unknown = [c for c in request.classes if c not in CLASSES]
+    if unknown:
+        raise UsageError(f"unknown class {unknown[0]!r}; expected one of: {', '.join(sorted(CLASSES))}")
     if request.sort not in SORT_KEYS:
         raise UsageError(f"sort must be one of {', '.join(SORT_KEYS)}, not {request.sort!r}")
     if request.status not in STATUSES:

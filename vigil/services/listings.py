@@ -16,6 +16,7 @@ from vigil.settings import Settings
 def listing_detail(settings: Settings, market: str, listing_id: str) -> dict[str, Any]:
     """`listing_json` plus `description`, `history` (one entry per observation, oldest first)
     and `pages` (every preserved page cited by the listing or its observations)."""
+    market = market.lower()  # market ids are lower-case (config rule)
     with reading(settings) as store:
         listing = store.get_listing(market, listing_id)
         if listing is None:

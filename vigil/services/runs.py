@@ -6,6 +6,7 @@ from typing import Any
 
 from index.records import CrawlRun
 from vigil.services.index import reading
+from vigil.services.search import check_markets, known_markets
 from vigil.settings import Settings
 
 #: Stats shown with each run (the full set stays in `stats`).
@@ -24,6 +25,8 @@ SUMMARY_STATS = {
 def list_runs(settings: Settings, market: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The latest runs, newest first."""
     with reading(settings) as store:
+        if market:
+            check_markets((market,), known_markets(settings, store))
         return [run_json(run) for run in store.runs(market, limit)]
 
 

@@ -17,7 +17,9 @@ def vendor_profile(settings: Settings, market: str, alias: str, *, listings: int
     elsewhere that share a PGP fingerprint, a contact or a crypto address (with what they
     share), and `listings` (newest first)."""
     with reading(settings) as store:
-        vendor = store.get_vendor(market, alias)
+        vendor = store.get_vendor(market, alias) or next(
+            (v for v in store.vendors_named(alias) if v.market == market.lower()), None
+        )
         if vendor is None:
             raise NotFound(f"no vendor {alias!r} in market {market!r}")
         others: dict[tuple[str, str], set[str]] = {}
@@ -38,9 +40,9 @@ def vendor_profile(settings: Settings, market: str, alias: str, *, listings: int
             {"market": m, "alias": a, "shared": sorted(kinds)} for (m, a), kinds in sorted(others.items())
         ]
         out["listings"] = [
-            listing_json(lst) for lst in store.listings_of_vendor(market, vendor.alias, listings)
+            listing_json(lst) for lst in store.listings_of_vendor(vendor.market, vendor.alias, listings)
         ]
-        out["pages"] = pages_json(store, store.links_of("vendor", market, vendor.alias))
+        out["pages"] = pages_json(store, store.links_of("vendor", vendor.market, vendor.alias))
     return out
 
 

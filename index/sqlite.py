@@ -17,6 +17,7 @@ from typing import Any
 
 from index import sqlite_locks as locks
 from index import sqlite_rows as rows
+from index import sqlite_writes as writes
 from index.errors import StoreError
 from index.evidence import check_sha256
 from index.migrations import migrate
@@ -30,9 +31,10 @@ from index.records import (
     Observation,
     Vendor,
 )
-from index.sqlite_rows import price_columns, ts
+from index.sqlite_rows import ts
 from index.sqlite_search import search
 from index.store import Pages
+from index.versioning import Recorded, plan
 
 
 class SqliteStore:
@@ -62,6 +64,12 @@ class SqliteStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def flush(self) -> None:
+        """Every write is committed when it returns: nothing to do."""
+
+    def backlog(self) -> int:
+        return 0
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -146,101 +154,38 @@ class SqliteStore:
         return None if row is None else rows.listing(row)
 
     def seen_in_run(self, run_id: int, market: str, listing_id: str) -> bool:
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM run_listings WHERE run_id = ? AND market = ? AND listing_id = ?",
-                (run_id, market, listing_id),
+        return writes.seen(self.conn, run_id, market, listing_id)
+
+    def record_listing(self, listing: Listing, run_id: int, pages: Pages = ()) -> Recorded:
+        """Compare a sighting with the stored state and write what changed, in one
+        transaction (`index.versioning.plan` decides)."""
+        with self._transaction() as conn:
+            if writes.seen(conn, run_id, listing.market, listing.listing_id):
+                return Recorded("duplicate")
+            row = conn.execute(
+                "SELECT * FROM listings WHERE market = ? AND listing_id = ?",
+                (listing.market, listing.listing_id),
             ).fetchone()
-            is not None
-        )
+            recorded, state, observation = plan(None if row is None else rows.listing(row), listing, run_id)
+            if observation is None:
+                assert state.last_seen is not None
+                writes.touch(conn, state.market, state.listing_id, state.last_seen, run_id, pages)
+            else:
+                writes.write_listing(conn, state, observation, run_id, pages)
+            return recorded
 
     def write_listing(
         self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages = ()
     ) -> None:
-        values = rows.listing_columns(listing, run_id)
-        columns = ", ".join(values)
-        placeholders = ", ".join(f":{name}" for name in values)
-        updates = ", ".join(f"{name} = excluded.{name}" for name in values if name != "first_seen")
-        substances = listing.substances
         with self._transaction() as conn:
-            rowid = conn.execute(
-                f"INSERT INTO listings ({columns}) VALUES ({placeholders}) "
-                f"ON CONFLICT (market, listing_id) DO UPDATE SET {updates} RETURNING rowid",
-                values,
-            ).fetchone()[0]
-            conn.execute("DELETE FROM listing_substances WHERE listing_rowid = ?", (rowid,))
-            conn.executemany(
-                "INSERT OR IGNORE INTO listing_substances VALUES (?, ?, ?)",
-                [(rowid, s["name"], s.get("class", "other")) for s in substances],
-            )
-            conn.execute("DELETE FROM listing_countries WHERE listing_rowid = ?", (rowid,))
-            conn.executemany(
-                "INSERT OR IGNORE INTO listing_countries VALUES (?, ?, ?)",
-                [(rowid, "from", c) for c in listing.ships_from]
-                + [(rowid, "to", c) for c in listing.ships_to],
-            )
-            conn.execute("DELETE FROM listings_fts WHERE rowid = ?", (rowid,))
-            names = " ".join(
-                sorted({s["name"] for s in substances} | {s.get("text", "") for s in substances})
-            )
-            other = " ".join(v for v in (listing.category, listing.vendor, listing.price_alt_raw) if v)
-            conn.execute(
-                "INSERT INTO listings_fts (rowid, title, description, substances, other) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (rowid, listing.title, listing.description, names, other),
-            )
-            self._seen(conn, run_id, listing.market, listing.listing_id)
-            self._link(conn, pages, "listing", listing.market, listing.listing_id)
-            if observation is not None:
-                observation_id = self._insert_observation(conn, observation)
-                self._link(conn, pages, "observation", listing.market, str(observation_id))
+            writes.write_listing(conn, listing, observation, run_id, pages)
 
     def touch_listing(
         self, market: str, listing_id: str, seen_at: datetime, run_id: int, pages: Pages = ()
     ) -> None:
         """An unchanged listing seen again: move last_seen, record the run, add no row."""
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE listings SET last_seen = ?, last_run_id = ? WHERE market = ? AND listing_id = ?",
-                (ts(seen_at), run_id, market, listing_id),
-            )
-            self._seen(conn, run_id, market, listing_id)
-            self._link(conn, pages, "listing", market, listing_id)
-
-    @staticmethod
-    def _seen(conn: sqlite3.Connection, run_id: int, market: str, listing_id: str) -> None:
-        conn.execute(
-            "INSERT OR IGNORE INTO run_listings VALUES (?, ?, ?)", (run_id, market, listing_id)
-        )
-
-    @staticmethod
-    def _link(conn: sqlite3.Connection, pages: Pages, record: str, market: str, key: str) -> None:
-        conn.executemany(
-            "INSERT OR IGNORE INTO evidence_links VALUES (?, ?, ?, ?, ?)",
-            [(check_sha256(sha), record, market, key, role) for sha, role in pages],
-        )
-
-    @staticmethod
-    def _insert_observation(conn: sqlite3.Connection, obs: Observation) -> int:
-        amount, currency, eur = price_columns(obs.price)
-        cursor = conn.execute(
-            "INSERT INTO observations (market, listing_id, run_id, observed_at, price_amount, "
-            "price_currency, price_eur, available, evidence, change) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                obs.market,
-                obs.listing_id,
-                obs.run_id,
-                ts(obs.observed_at),
-                amount,
-                currency,
-                eur,
-                int(obs.available),
-                json.dumps(list(obs.evidence)),
-                obs.change,
-            ),
-        )
-        return int(cursor.lastrowid or 0)
+            writes.touch(conn, market, listing_id, seen_at, run_id, pages)
 
     def mark_removed(self, market: str, run_id: int, at: datetime) -> list[str]:
         unseen = (
@@ -255,7 +200,7 @@ class SqliteStore:
             )
             for row in found:
                 gone = rows.listing(row)
-                self._insert_observation(
+                writes.insert_observation(
                     conn,
                     Observation(
                         market=market,
@@ -297,7 +242,7 @@ class SqliteStore:
     def listings_of_vendor(self, market: str, alias: str, limit: int = 100) -> list[Listing]:
         found = self.conn.execute(
             "SELECT * FROM listings WHERE market = ? AND vendor = ? COLLATE NOCASE "
-            "ORDER BY last_seen DESC, rowid LIMIT ?",
+            "ORDER BY last_seen DESC, market, listing_id LIMIT ?",
             (market, alias, limit),
         )
         return [rows.listing(row) for row in found]
@@ -329,7 +274,7 @@ class SqliteStore:
                     ts(vendor.last_seen),
                 ),
             )
-            self._link(conn, pages, "vendor", vendor.market, vendor.alias)
+            writes.link(conn, pages, "vendor", vendor.market, vendor.alias)
 
     def get_vendor(self, market: str, alias: str) -> Vendor | None:
         row = self.conn.execute(

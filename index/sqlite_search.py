@@ -16,12 +16,12 @@ def fts_query(text: str) -> str:
 
 
 _ORDER = {
-    "price": "l.price_eur IS NULL, l.price_eur ASC, l.rowid",
-    "-price": "l.price_eur IS NULL, l.price_eur DESC, l.rowid",
-    "last_seen": "l.last_seen ASC, l.rowid",
-    "-last_seen": "l.last_seen DESC, l.rowid",
-    "first_seen": "l.first_seen ASC, l.rowid",
-    "-first_seen": "l.first_seen DESC, l.rowid",
+    "price": "l.price_eur IS NULL, l.price_eur ASC, l.market, l.listing_id",
+    "-price": "l.price_eur IS NULL, l.price_eur DESC, l.market, l.listing_id",
+    "last_seen": "l.last_seen ASC, l.market, l.listing_id",
+    "-last_seen": "l.last_seen DESC, l.market, l.listing_id",
+    "first_seen": "l.first_seen ASC, l.market, l.listing_id",
+    "-first_seen": "l.first_seen DESC, l.market, l.listing_id",
 }
 
 
@@ -30,7 +30,7 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
     where: list[str] = []
     params: list[Any] = []
     ctes = ""
-    rank = {"join": "", "score": "0.0", "order": "l.last_seen DESC, l.rowid"}
+    rank = {"join": "", "score": "0.0", "order": "l.last_seen DESC, l.market, l.listing_id"}
     match = fts_query(q.text) if q.text else ""
     if match:
         ctes = (
@@ -41,7 +41,7 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
         rank = {
             "join": "LEFT JOIN fts ON fts.rowid = l.rowid",
             "score": "-COALESCE(fts.rank, 0.0)",
-            "order": "COALESCE(fts.rank, 0.0) ASC, l.last_seen DESC, l.rowid",
+            "order": "COALESCE(fts.rank, 0.0) ASC, l.last_seen DESC, l.market, l.listing_id",
         }
         alternatives = ["fts.rowid IS NOT NULL"]
         if q.substances:

@@ -21,6 +21,7 @@ from index.records import (
     Observation,
     Vendor,
 )
+from index.versioning import Recorded
 
 #: (sha256, role) of each page a record's fields came from.
 Pages = Sequence[tuple[str, str]]
@@ -46,6 +47,11 @@ class Store(Protocol):
     # listings and their history
     def get_listing(self, market: str, listing_id: str) -> Listing | None: ...
     def seen_in_run(self, run_id: int, market: str, listing_id: str) -> bool: ...
+    def record_listing(self, listing: Listing, run_id: int, pages: Pages = ()) -> Recorded:
+        """What a crawl calls for each listing it reads: compare with the stored state and
+        write what changed (`index.versioning.plan`), marking it seen by run `run_id`."""
+        ...
+
     def write_listing(
         self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages = ()
     ) -> None:
@@ -85,5 +91,15 @@ class Store(Protocol):
 
     # search
     def search(self, query: ListingQuery) -> SearchResult: ...
+
+    # durability
+    def flush(self) -> None:
+        """Write out anything buffered and make it searchable."""
+        ...
+
+    def backlog(self) -> int:
+        """Writes kept locally because the index could not take them yet (a cluster's spool);
+        always 0 for an embedded index."""
+        ...
 
     def close(self) -> None: ...

@@ -15,6 +15,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.clock import Clock
 from index import open_store, open_vault
+from index.elastic.client import ClusterConfig
 from index.evidence import EvidenceVault
 from index.records import CrawlRun, LockOwner
 from index.store import Store
@@ -25,12 +26,26 @@ from nlp.money import RateTable, load_rates
 class IndexSettings:
     """The index's part of the settings, as the crawler carries them (`VIGIL_*`)."""
 
-    index_backend: str
+    store: str
     data_dir: Path
+    cluster: ClusterConfig
 
     @classmethod
     def of(cls, settings: BaseSettings) -> IndexSettings:
-        return cls(settings.get("VIGIL_INDEX_BACKEND") or "sqlite", Path(settings["VIGIL_DATA_DIR"]))
+        store = settings.get("VIGIL_STORE") or "sqlite"
+        cluster = ClusterConfig(
+            product="opensearch" if store == "opensearch" else "elasticsearch",
+            hosts=tuple(u.strip() for u in (settings.get("VIGIL_ES_URL") or "").split(",") if u.strip()),
+            index_prefix=settings.get("VIGIL_ES_INDEX_PREFIX") or "vigil",
+            username=settings.get("VIGIL_ES_USERNAME") or "",
+            password=settings.get("VIGIL_ES_PASSWORD") or "",
+            api_key=settings.get("VIGIL_ES_API_KEY") or "",
+            ca_certs=settings.get("VIGIL_ES_CA_CERTS") or "",
+            verify_certs=settings.getbool("VIGIL_ES_VERIFY_CERTS", True),
+            timeout=settings.getfloat("VIGIL_ES_TIMEOUT", 30.0),
+            replicas=settings.getint("VIGIL_ES_REPLICAS", 1),
+        )
+        return cls(store, Path(settings["VIGIL_DATA_DIR"]), cluster)
 
 
 @dataclass

@@ -40,12 +40,14 @@ ERROR_STATS = (
     "vigil/pages/pagination_capped",
     "vigil/requests/failed",
     "vigil/requests/offsite",
+    "vigil/store/spooled",
 )
 LISTING_STATS = (
     "vigil/listings/new",
     "vigil/listings/changed",
     "vigil/listings/unchanged",
     "vigil/listings/reappeared",
+    "vigil/listings/spooled",
 )
 # Close reasons that mean nothing trustworthy was collected.
 FAILED_REASONS = ("waiting_for_browser", "start_error", "market_locked", "write_failed")
@@ -54,7 +56,7 @@ FAILED_REASONS = ("waiting_for_browser", "start_error", "market_locked", "write_
 def run_status(reason: str, stats: dict[str, Any]) -> str:
     if reason == "needs_session":
         return "needs_session"
-    if reason in FAILED_REASONS:
+    if reason in FAILED_REASONS or stats.get("vigil/store/write_failed"):
         return "failed"
     if not stats.get("vigil/pages/category"):
         return "failed"
@@ -157,6 +159,7 @@ class CrawlRunExtension:
             stats.set_value("vigil/run_status", "failed")
             self._release_store()
             return
+        self._settle_writes(context)
         status = run_status(reason, dict(stats.get_stats()))
         run = context.run
         run.finished_at = context.clock.now()
@@ -181,6 +184,25 @@ class CrawlRunExtension:
             logger.error("%s: run %s could not be recorded: %s", run.market, run.id, exc)
         finally:
             self._release_store()
+
+    def _settle_writes(self, context: CrawlContext) -> None:
+        """Write out what the store buffers; what is left in a spool (the cluster is down)
+        is not lost, but not indexed either, so the run cannot be complete."""
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            context.store.flush()
+        except StoreError as exc:
+            stats.inc_value("vigil/store/write_failed")
+            stats.set_value("vigil/close_message", f"a write failed: {exc}")
+            logger.error("%s: buffered writes failed: %s", self.market, exc)
+        backlog = context.store.backlog()
+        if backlog:
+            stats.set_value("vigil/store/spooled", backlog)
+            logger.warning(
+                "%s: %d writes wait in the local spool for the index; they are replayed when it "
+                "is back (next crawl, or `vigil index replay`)", self.market, backlog,
+            )
 
     def _release_store(self) -> None:
         if self._store_held:

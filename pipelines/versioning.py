@@ -16,7 +16,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.items import ListingItem, VendorItem
-from index.records import Listing, Observation, Price, Vendor
+from index.records import Listing, Price, Vendor
 from pipelines.context import CrawlContext
 
 # The fields whose change is a change of the listing (evidence pages are not: a category
@@ -79,49 +79,20 @@ class VersioningPipeline:
         context = CrawlContext.of(self.crawler)
         now = context.clock.now()
         if isinstance(item, VendorItem):
-            context.store.write_vendor(
-                build_vendor(item, now, context.store.get_vendor(item.market, item.alias)),
-                item.evidence_pages,
-            )
+            # the store keeps the vendor's first `first_seen` (no read here: with the cluster
+            # down the write goes to the spool and is merged when replayed)
+            context.store.write_vendor(build_vendor(item, now), item.evidence_pages)
             self._count("vigil/vendors/written")
             return item
         run_id = context.run.id
         assert run_id is not None
-        if context.store.seen_in_run(run_id, item.market, item.listing_id):
-            # the same listing on two category pages (or pages that moved under the crawl)
-            item.change = "duplicate"
-            self._count("vigil/listings/duplicate")
-            return item
-        listing = build_listing(item, now)
-        previous = context.store.get_listing(item.market, item.listing_id)
-        if previous is None:
-            change = "new"
-        elif previous.status == "removed":
-            change = "reappeared"
-        elif previous.content_hash != listing.content_hash:
-            change = "changed"
-        else:
-            change = "unchanged"
-        item.change = change
-        self._count(f"vigil/listings/{change}")
-        if change == "unchanged":
-            context.store.touch_listing(item.market, item.listing_id, now, run_id, item.evidence_pages)
-            return item
-        if previous is not None:
-            listing.first_seen = previous.first_seen
-        observation = Observation(
-            market=item.market,
-            listing_id=item.listing_id,
-            run_id=run_id,
-            observed_at=now,
-            price=listing.price,
-            available=True,
-            evidence=tuple(listing.evidence),
-            change=change,
-        )
-        if previous is not None and _amount(previous.price) != _amount(listing.price):
+        recorded = context.store.record_listing(build_listing(item, now), run_id, item.evidence_pages)
+        # `duplicate`: the same listing on two category pages (or pages that moved under the
+        # crawl); `spooled`: the cluster is down and the spool keeps it (the run is partial)
+        item.change = recorded.change
+        self._count(f"vigil/listings/{recorded.change}")
+        if recorded.price_changed:
             self._count("vigil/listings/price_changed")
-        context.store.write_listing(listing, observation, run_id, item.evidence_pages)
         return item
 
     def _count(self, name: str) -> None:
@@ -129,7 +100,7 @@ class VersioningPipeline:
         self.crawler.stats.inc_value(name)
 
 
-def build_vendor(item: VendorItem, now: datetime, previous: Vendor | None) -> Vendor:
+def build_vendor(item: VendorItem, now: datetime) -> Vendor:
     f = item.normalized
     extraction = item.extraction
     contacts = f.get("contacts", [])
@@ -152,7 +123,7 @@ def build_vendor(item: VendorItem, now: datetime, previous: Vendor | None) -> Ve
             if isinstance(m, dict) and m.get("market")
         ],
         evidence=list(item.evidence),
-        first_seen=previous.first_seen if previous else now,
+        first_seen=now,
         last_seen=now,
     )
 
@@ -163,7 +134,3 @@ def _price(fields: dict[str, Any], name: str) -> Price | None:
         return None
     eur = fields.get(f"{name}_eur")
     return Price(Decimal(amount), currency, None if eur is None else Decimal(eur))
-
-
-def _amount(price: Price | None) -> tuple[Decimal, str] | None:
-    return None if price is None else (price.amount, price.currency)

@@ -11,6 +11,7 @@ import yaml
 from helpers import ROOT
 
 from index import open_store
+from index.elastic.client import ClusterConfig
 from index.errors import StoreError
 from index.factory import check_writable
 from pipelines.context import IndexSettings, SharedStores
@@ -46,7 +47,7 @@ def test_the_config_dir_option_wins_and_brings_its_own_rates(tmp_path: Path):
         ({"VIGIL_CLOCK": "tomorrow"}, None, "expected an ISO 8601 time"),
         ({}, "datadir: x\n", "vigil.yaml: invalid settings\n  datadir: unknown setting"),
         ({}, "- a list\n", "expected a mapping of setting names"),
-        ({}, "index_backend: mongo\n", "index_backend"),
+        ({}, "store: mongo\n", "store"),
         ({}, "config_dir: /x\n", "cannot be set inside the config dir"),
     ],
 )
@@ -72,7 +73,7 @@ def test_crawler_gets_every_setting_as_scrapy_settings():
 
 
 def test_markets_crawled_together_share_one_writer(tmp_path: Path):
-    index = IndexSettings("sqlite", tmp_path)
+    index = IndexSettings("sqlite", tmp_path, ClusterConfig())
     first, second = SharedStores.acquire(index), SharedStores.acquire(index)
     assert first is second
     SharedStores.release(index)

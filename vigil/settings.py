@@ -18,13 +18,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from index.elastic.client import ClusterConfig
 from nlp.money import RateTable, load_rates
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "VIGIL_"
 SETTINGS_FILE = "vigil.yaml"
+
+
+#: Settings that are secrets: from the environment only, never from a file, never printed.
+SECRETS = ("es_password", "es_api_key")
 
 
 class SettingsError(ValueError):
@@ -45,7 +50,25 @@ class Settings(BaseModel):
         default=Path.home() / ".config" / "vigil" / "secrets.yaml",
         description="session cookies, outside config/",
     )
-    index_backend: Literal["sqlite"] = Field(default="sqlite", description="where listings go")
+    store: Literal["sqlite", "elasticsearch", "opensearch"] = Field(
+        default="sqlite", description="the index: embedded SQLite, or an Elasticsearch or OpenSearch cluster"
+    )
+    es_url: str = Field(
+        default="http://127.0.0.1:9200",
+        description="the cluster's node URLs, comma-separated (https:// for TLS)",
+    )
+    es_index_prefix: str = Field(
+        default="vigil", pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="prefix of every index and alias"
+    )
+    es_username: str = Field(default="", description="user for basic authentication")
+    es_password: SecretStr = Field(default=SecretStr(""), description="its password (a secret: env only)")
+    es_api_key: SecretStr = Field(
+        default=SecretStr(""), description="an API key, instead of user and password (a secret: env only)"
+    )
+    es_ca_certs: str = Field(default="", description="CA certificate file that signed the cluster's TLS")
+    es_verify_certs: bool = Field(default=True, description="verify the cluster's TLS certificate")
+    es_timeout: float = Field(default=30.0, gt=0, description="seconds before a request to the cluster fails")
+    es_replicas: int = Field(default=1, ge=0, description="replicas of each index (0 on a single node)")
     clock: str = Field(
         default="", description="a fixed ISO 8601 time for every timestamp of a run; empty: now"
     )
@@ -83,6 +106,22 @@ class Settings(BaseModel):
 
     # --- where things are ---------------------------------------------------------------
     @property
+    def cluster(self) -> ClusterConfig:
+        """How to reach the Elasticsearch or OpenSearch cluster (when `store` names one)."""
+        return ClusterConfig(
+            product="opensearch" if self.store == "opensearch" else "elasticsearch",
+            hosts=tuple(u.strip() for u in self.es_url.split(",") if u.strip()),
+            index_prefix=self.es_index_prefix,
+            username=self.es_username,
+            password=self.es_password.get_secret_value(),
+            api_key=self.es_api_key.get_secret_value(),
+            ca_certs=self.es_ca_certs,
+            verify_certs=self.es_verify_certs,
+            timeout=self.es_timeout,
+            replicas=self.es_replicas,
+        )
+
+    @property
     def markets_dir(self) -> Path:
         return self.config_dir / "markets"
 
@@ -117,6 +156,8 @@ class Settings(BaseModel):
         """These settings under the names the crawler reads (`VIGIL_<NAME>`)."""
         out = {}
         for name, value in self.model_dump().items():
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
             out[env_name(name)] = str(value) if isinstance(value, Path) else value
         out["LOG_LEVEL"] = self.log_level
         return out
@@ -165,6 +206,11 @@ def _from_file(path: Path) -> dict[str, Any]:
     _validated({k: v for k, v in data.items() if k != "config_dir"}, str(path))  # name the file
     if "config_dir" in data:
         raise SettingsError(f"{path}: config_dir: cannot be set inside the config dir itself")
+    for secret in SECRETS:
+        if secret in data:
+            raise SettingsError(
+                f"{path}: {secret}: a secret never lives in a config file; set {env_name(secret)} instead"
+            )
     return data
 
 

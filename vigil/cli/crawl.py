@@ -37,6 +37,14 @@ def crawl(
         list[str] | None,
         typer.Option(help="Override a market's mirror: MARKET=URL (repeatable)."),
     ] = None,
+    scrapy_set: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="A Scrapy setting for this crawl, as `scrapy crawl -s`: NAME=VALUE (repeatable; "
+            "a dict or list as JSON).",
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
     log_level: LogLevelOption = None,
@@ -58,7 +66,7 @@ def crawl(
             typer.echo(f"{outcome.market}: {outcome.status}", err=True)
         raise typer.Exit(exit_codes.FAILED)
     preflight(where)
-    outcomes = crawl_markets(where, runnable)
+    outcomes = crawl_markets(where, runnable, _scrapy_settings(scrapy_set or []))
     print_summary(where, outcomes + waiting)
     raise typer.Exit(exit_code(outcomes))
 
@@ -70,6 +78,19 @@ def _mirrors(values: list[str]) -> dict[str, list[str]]:
         if not sep or not url:
             raise UsageError(f"--mirror expects MARKET=URL, got {value!r}")
         out.setdefault(market, []).append(url)
+    return out
+
+
+def _scrapy_settings(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip() or name.startswith("VIGIL_"):
+            raise UsageError(
+                f"--set expects NAME=VALUE with a Scrapy setting name, got {value!r} "
+                "(Vigil's own settings are options or VIGIL_* variables)"
+            )
+        out[name.strip()] = setting
     return out
 
 

@@ -36,6 +36,8 @@ COMMAND_MODULES = [
     "vigil.cli.extract",
     "vigil.cli.evidence",
     "vigil.cli.demo",
+    "vigil.cli.es",
+    "vigil.cli.index",
 ]
 
 #: Exceptions that are the user's to fix, and their exit codes.

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from index import open_store
 from vigil.services.crawls import CrawlOutcome
+from vigil.services.index import active_listings, describe
 from vigil.settings import Settings
 
 
 def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
-    totals: dict[str, int] = {}
-    if settings.index_path.exists():
-        store = open_store(settings, readonly=True)
-        try:
-            for outcome in outcomes:
-                totals[outcome.market] = store.count_listings(outcome.market, "active")
-        finally:
-            store.close()
+    totals = active_listings(settings, [o.market for o in outcomes])
     header = (
         f"{'market':<12} {'status':<14} {'pages':>6} {'new':>5} {'changed':>7} "
         f"{'same':>5} {'removed':>7} {'vendors':>7} {'waits':>5} {'lost':>5} {'active':>6}"
@@ -37,4 +30,9 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
     for o in outcomes:
         if o.message:
             print(f"{o.market}: {o.message}")
-    print(f"index: {settings.data_dir}")
+        if o.count("store/spooled"):
+            print(
+                f"{o.market}: {o.count('store/spooled')} writes wait in the spool for the index "
+                "(replayed on the next crawl, or `vigil index replay`)"
+            )
+    print(f"index: {describe(settings)}")

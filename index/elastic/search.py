@@ -1,0 +1,87 @@
+"""The query model as cluster query DSL. Text is folded like the indexed copy, and every word
+must match as a prefix in some text field: what the SQLite backend's FTS5 query does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.elastic.documents import fold, ts
+from index.query import ListingQuery
+
+TEXT_FIELDS = ["title_folded^10", "description_folded", "substances_folded^5", "other_folded"]
+
+#: Explicit sorts end on (market, listing_id), as in SQLite, so the order is the same.
+_TIEBREAK = [{"market": "asc"}, {"listing_id": "asc"}]
+SORTS: dict[str, list[dict[str, Any]]] = {
+    "price": [{"price_eur": {"order": "asc", "missing": "_last"}}],
+    "-price": [{"price_eur": {"order": "desc", "missing": "_last"}}],
+    "last_seen": [{"last_seen": "asc"}],
+    "-last_seen": [{"last_seen": "desc"}],
+    "first_seen": [{"first_seen": "asc"}],
+    "-first_seen": [{"first_seen": "desc"}],
+}
+
+
+def text_clause(text: str) -> dict[str, Any] | None:
+    words = fold(text).split()
+    if not words:
+        return None
+    return {
+        "bool": {
+            "must": [
+                {"multi_match": {"query": w, "type": "bool_prefix", "fields": TEXT_FIELDS}} for w in words
+            ]
+        }
+    }
+
+
+def listing_query(q: ListingQuery) -> dict[str, Any]:
+    """The `query` part of a listing search."""
+    must: list[dict[str, Any]] = []
+    filters: list[dict[str, Any]] = []
+    text = text_clause(q.text) if q.text else None
+    alternatives: list[dict[str, Any]] = []
+    if text is not None:
+        alternatives.append(text)
+    if q.substances:
+        alternatives.append({"terms": {"substances": list(q.substances)}})
+    if q.text or q.substances:
+        if not alternatives:
+            filters.append({"match_none": {}})
+        else:
+            must.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
+    if q.classes:
+        filters.append({"terms": {"classes": list(q.classes)}})
+    if q.markets:
+        filters.append({"terms": {"market.lower": [m.lower() for m in q.markets]}})
+    if q.vendors:
+        filters.append({"terms": {"vendor.lower": [v.lower() for v in q.vendors]}})
+    if q.ships_from:
+        filters.append({"terms": {"ships_from": [c.upper() for c in q.ships_from]}})
+    if q.ships_to:
+        filters.append({"terms": {"ships_to": [c.upper() for c in q.ships_to]}})
+    price: dict[str, float] = {}
+    if q.price_min_eur is not None:
+        price["gte"] = float(q.price_min_eur)
+    if q.price_max_eur is not None:
+        price["lte"] = float(q.price_max_eur)
+    if price:
+        filters.append({"range": {"price_eur": price}})
+    for field, op, value in (
+        ("last_seen", "gte", q.since),
+        ("last_seen", "lte", q.until),
+        ("first_seen", "gte", q.first_seen_since),
+    ):
+        if value is not None:
+            filters.append({"range": {field: {op: ts(value)}}})
+    if q.status != "any":
+        filters.append({"term": {"status": q.status}})
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+
+
+def listing_sort(q: ListingQuery) -> list[Any]:
+    if q.sort != "relevance":
+        return [*SORTS[q.sort], *_TIEBREAK]
+    if q.text:
+        return ["_score", {"last_seen": "desc"}, *_TIEBREAK]
+    return [{"last_seen": "desc"}, *_TIEBREAK]

@@ -1,0 +1,634 @@
+"""`Store` on Elasticsearch or OpenSearch (one code path; only the client differs).
+
+Writes go through `BulkWriter`: batched, retried, and spooled to disk when the cluster is
+down. A sighting (`record_listing`) needs the stored state to decide what changed; when the
+cluster cannot be read it is spooled whole and decided when the spool is replayed, against
+the state the earlier operations left: the same decision, only later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from index.elastic import admin, locks
+from index.elastic import documents as docs
+from index.elastic.client import ClusterConfig, classify, connect, healthy
+from index.elastic.mapping import alias
+from index.elastic.search import listing_query, listing_sort
+from index.elastic.writer import BulkWriter, ClusterUnavailable
+from index.errors import StoreError
+from index.evidence import check_sha256
+from index.query import ListingHit, ListingQuery, SearchResult
+from index.records import (
+    CrawlRun,
+    Evidence,
+    EvidenceLink,
+    Listing,
+    LockOwner,
+    MarketLocked,
+    Observation,
+    Vendor,
+)
+from index.spool import Spool
+from index.store import Pages
+from index.versioning import Recorded, plan
+
+logger = logging.getLogger(__name__)
+
+#: How often a spooling writer looks whether the cluster is back (seconds).
+RETRY_REPLAY_EVERY = 5.0
+_PAGE = 1000
+
+
+class ElasticStore:
+    def __init__(self, config: ClusterConfig, spool_dir: Path, *, readonly: bool = False) -> None:
+        self.config = config
+        self.client = connect(config)
+        self.readonly = readonly
+        self.spool = Spool(spool_dir)
+        self.writer = BulkWriter(self.client, self.spool)
+        self._seen: set[tuple[int, str, str]] = set()  # sent or queued
+        self._spooled_seen: set[tuple[int, str, str]] = set()  # waiting in the spool
+        self._written: dict[tuple[str, str], Listing] = {}  # queued, not yet sent
+        self._vendors_written: dict[str, dict[str, Any]] = {}  # queued, not yet sent
+        self._last_replay_try = 0.0
+        if readonly:
+            try:
+                exists = self._call("open", self.client.indices.exists_alias, name=self._index("listings"))
+            except ClusterUnavailable:
+                return  # `status` reports it with the spool; a search raises on its own call
+            if not exists:
+                raise FileNotFoundError(
+                    f"no Vigil index ({config.index_prefix}-*) on {self._where}: crawl something first"
+                )
+            return
+        try:
+            admin.ensure_indices(self.client, config)
+            if self.spool.backlog():
+                self.replay()
+        except ClusterUnavailable:
+            pass  # writes go to the spool until the cluster returns
+        except Exception as exc:
+            if classify(exc) != "unavailable":
+                raise StoreError(f"cannot open the index on {self._where}: {exc}") from exc
+            self.writer.divert()
+
+    @property
+    def _where(self) -> str:
+        return f"{self.config.product} at {', '.join(self.config.hosts)}"
+
+    def _index(self, name: str) -> str:
+        return alias(self.config.index_prefix, name)
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A read or a synchronous write; client errors leave as `StoreError`."""
+        try:
+            return fn(*args, **kwargs)
+        except (StoreError, MarketLocked):
+            raise
+        except Exception as exc:
+            if classify(exc) == "unavailable":
+                raise ClusterUnavailable(f"{what}: {self._where} is unreachable") from exc
+            raise StoreError(f"{what} on {self._where} failed: {exc}") from exc
+
+    def _get(self, name: str, doc_id: str) -> dict[str, Any] | None:
+        try:
+            found = self.client.get(index=self._index(name), id=doc_id)
+        except Exception as exc:
+            if classify(exc) == "not_found":
+                return None
+            if classify(exc) == "unavailable":
+                raise ClusterUnavailable(f"read {name}: {self._where} is unreachable") from exc
+            raise StoreError(f"read {name}/{doc_id} on {self._where} failed: {exc}") from exc
+        return dict(found["_source"])
+
+    def _search(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call(f"search {name}", self.client.search, index=self._index(name), body=body)
+
+    def _scan(self, name: str, query: dict[str, Any], sort: list[Any]) -> Iterator[dict[str, Any]]:
+        """Every matching document, paged with `search_after` (no scroll state to leak)."""
+        after = None
+        while True:
+            body: dict[str, Any] = {"query": query, "sort": sort, "size": _PAGE}
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(name, body)["hits"]["hits"]
+            for hit in hits:
+                yield hit["_source"]
+            if len(hits) < _PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    def _refresh(self, *names: str) -> None:
+        self._call("refresh", self.client.indices.refresh, index=",".join(self._index(n) for n in names))
+
+    def _action(self, name: str, doc_id: str, source: dict[str, Any], op: str = "index") -> dict[str, Any]:
+        return {"_op_type": op, "_index": self._index(name), "_id": doc_id, "_source": source}
+
+    def _links(self, pages: Pages, record: str, market: str, key: str) -> list[dict[str, Any]]:
+        out = []
+        for sha, role in pages:
+            link = EvidenceLink(check_sha256(sha), record, market, key, role)  # type: ignore[arg-type]
+            out.append(self._action("links", docs.link_id(link), docs.link_doc(link)))
+        return out
+
+    # --- durability ---------------------------------------------------------------------
+    def flush(self) -> None:
+        self.writer.flush()
+        self._written.clear()
+        self._vendors_written.clear()
+        if self.writer.spooling:
+            self._try_replay(force=True)
+        if not self.writer.spooling:
+            with contextlib.suppress(ClusterUnavailable):
+                self._refresh("listings", "observations", "sightings", "vendors", "runs", "evidence", "links")
+
+    def backlog(self) -> int:
+        return self.spool.backlog()
+
+    def _try_replay(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_replay_try < RETRY_REPLAY_EVERY:
+            return
+        self._last_replay_try = now
+        if not healthy(self.client):
+            return  # still down: keep spooling
+        with contextlib.suppress(ClusterUnavailable):
+            self.replay()
+
+    def replay(self) -> int:
+        """Apply the spool in order; the writer stops spooling once it is empty."""
+        self.writer.flush()
+        self._written.clear()
+        self._vendors_written.clear()
+        applied = self.spool.replay(self._apply_ops)
+        if self.spool.backlog() == 0:
+            self.writer.spooling = False
+        if applied:
+            logger.info("replayed %d spooled operations into %s", applied, self._where)
+        return applied
+
+    def _apply_ops(self, ops: list[dict[str, Any]]) -> None:
+        batch: list[dict[str, Any]] = []
+        for op in ops:
+            kind = op["op"]
+            if kind == "bulk":
+                batch.extend(op["actions"])
+                continue
+            self.writer.send(batch)  # what came before is in the cluster before deciding
+            batch = []
+            if kind == "record":
+                listing = docs.listing_of(op["listing"])
+                self._record(listing, int(op["run_id"]), [tuple(p) for p in op["pages"]], send=True)
+            elif kind == "vendor":
+                self._write_vendor(docs.vendor_of(op["vendor"]), [tuple(p) for p in op["pages"]], send=True)
+            elif kind == "release":
+                owner = LockOwner(op["host"], int(op["pid"]), op["token"])
+                self._call(
+                    "release lock",
+                    locks.update_mine,
+                    self.client,
+                    self._index("locks"),
+                    op["market"],
+                    owner,
+                    delete=True,
+                )
+            else:
+                raise StoreError(f"unknown spooled operation {kind!r}")
+        self.writer.send(batch)
+
+    # --- crawl runs and locks -------------------------------------------------------------
+    def acquire_lock(self, market: str, owner: LockOwner, now: datetime, stale_after: float) -> list[int]:
+        if self.writer.spooling:
+            self._try_replay(force=True)
+        self._call(
+            "take the lock", locks.acquire, self.client, self._index("locks"), market, owner, now, stale_after
+        )
+        stale = []
+        for source in self._scan(
+            "runs",
+            {"bool": {"filter": [{"term": {"market": market}}, {"term": {"status": "running"}}]}},
+            [{"id": "asc"}],
+        ):
+            run = docs.run_of(source)
+            run.status = "failed"
+            run.finished_at = now
+            run.stats = {**run.stats, "close_reason": "stale_lock"}
+            self._call(
+                "mark a stale run",
+                self.client.index,
+                index=self._index("runs"),
+                id=str(run.id),
+                body=docs.run_doc(run),
+                refresh=True,
+            )
+            stale.append(int(run.id or 0))
+        return stale
+
+    def heartbeat(self, market: str, owner: LockOwner, now: datetime) -> None:
+        self._call(
+            "heartbeat",
+            locks.update_mine,
+            self.client,
+            self._index("locks"),
+            market,
+            owner,
+            heartbeat_at=docs.ts(now),
+        )
+
+    def release_lock(self, market: str, owner: LockOwner) -> None:
+        op = {"op": "release", "market": market, "host": owner.host, "pid": owner.pid, "token": owner.token}
+        if self.writer.spooling:
+            self.writer.spool_ops([op])
+            return
+        try:
+            self._call(
+                "release lock",
+                locks.update_mine,
+                self.client,
+                self._index("locks"),
+                market,
+                owner,
+                delete=True,
+            )
+        except ClusterUnavailable:
+            self.writer.spool_ops([op])
+
+    def start_run(self, run: CrawlRun, owner: LockOwner | None = None) -> CrawlRun:
+        run.id = self._call("next run id", locks.next_value, self.client, self._index("counters"), "runs")
+        self._call(
+            "start run",
+            self.client.index,
+            index=self._index("runs"),
+            id=str(run.id),
+            body=docs.run_doc(run),
+            refresh=True,
+        )
+        if owner is not None:
+            self._call(
+                "lock run",
+                locks.update_mine,
+                self.client,
+                self._index("locks"),
+                run.market,
+                owner,
+                run_id=run.id,
+            )
+        return run
+
+    def finish_run(self, run: CrawlRun) -> None:
+        self.writer.submit([self._action("runs", str(run.id), docs.run_doc(run))])
+        self.flush()
+
+    def runs(self, market: str | None = None, limit: int = 20) -> list[CrawlRun]:
+        query = {"term": {"market": market}} if market else {"match_all": {}}
+        hits = self._search("runs", {"query": query, "sort": [{"id": "desc"}], "size": limit})["hits"]["hits"]
+        return [docs.run_of(h["_source"]) for h in hits]
+
+    def get_run(self, run_id: int) -> CrawlRun | None:
+        source = self._get("runs", str(run_id))
+        return None if source is None else docs.run_of(source)
+
+    def markets(self) -> list[str]:
+        found: set[str] = set()
+        for name in ("listings", "runs"):
+            body = {"size": 0, "aggs": {"m": {"terms": {"field": "market", "size": 10000}}}}
+            found.update(b["key"] for b in self._search(name, body)["aggregations"]["m"]["buckets"])
+        return sorted(found)
+
+    # --- listings ---------------------------------------------------------------------------
+    def get_listing(self, market: str, listing_id: str) -> Listing | None:
+        queued = self._written.get((market, listing_id))
+        if queued is not None:
+            return queued
+        source = self._get("listings", docs.doc_id(market, listing_id))
+        return None if source is None else docs.listing_of(source)
+
+    def seen_in_run(self, run_id: int, market: str, listing_id: str) -> bool:
+        if (run_id, market, listing_id) in self._seen:
+            return True
+        return self._get("sightings", docs.doc_id(run_id, market, listing_id)) is not None
+
+    def _seen_and_previous(self, run_id: int, market: str, listing_id: str) -> tuple[bool, Listing | None]:
+        """Whether this run has recorded the listing, and its stored state: one round trip."""
+        if (run_id, market, listing_id) in self._seen:
+            return True, None
+        queued = self._written.get((market, listing_id))
+        docs_ = [{"_index": self._index("sightings"), "_id": docs.doc_id(run_id, market, listing_id)}]
+        if queued is None:
+            docs_.append({"_index": self._index("listings"), "_id": docs.doc_id(market, listing_id)})
+        found = self._call("read listing", self.client.mget, body={"docs": docs_})["docs"]
+        for doc in found:
+            if "error" in doc:
+                raise StoreError(f"read {doc.get('_index')}/{doc.get('_id')} failed: {doc['error']}")
+        if found[0].get("found"):
+            return True, None
+        if queued is not None:
+            return False, queued
+        return False, docs.listing_of(found[1]["_source"]) if found[1].get("found") else None
+
+    def record_listing(self, listing: Listing, run_id: int, pages: Pages = ()) -> Recorded:
+        if self.writer.spooling:
+            self._try_replay()
+        if self.writer.spooling:
+            return self._spool_record(listing, run_id, pages)
+        try:
+            return self._record(listing, run_id, pages)
+        except ClusterUnavailable:
+            self._start_spooling()
+            return self._spool_record(listing, run_id, pages)
+
+    def _start_spooling(self) -> None:
+        """The queue goes to the spool first, so that the spool keeps the order of writes."""
+        self.writer.divert()
+        self._written.clear()
+        self._vendors_written.clear()
+
+    def _spool_record(self, listing: Listing, run_id: int, pages: Pages) -> Recorded:
+        key = (run_id, listing.market, listing.listing_id)
+        if key in self._seen or key in self._spooled_seen:
+            return Recorded("duplicate")
+        self.writer.spool_ops(
+            [
+                {
+                    "op": "record",
+                    "listing": docs.listing_doc(listing, run_id),
+                    "run_id": run_id,
+                    "pages": list(pages),
+                }
+            ]
+        )
+        self._spooled_seen.add(key)
+        return Recorded("spooled")
+
+    def _record(self, listing: Listing, run_id: int, pages: Pages, *, send: bool = False) -> Recorded:
+        seen, previous = self._seen_and_previous(run_id, listing.market, listing.listing_id)
+        if seen:
+            return Recorded("duplicate")
+        recorded, state, observation = plan(previous, listing, run_id)
+        actions = self._listing_actions(state, observation, run_id, pages)
+        if send:
+            self.writer.send(actions)
+        else:
+            self.writer.submit(actions)
+            self._written[listing.key] = state
+        self._seen.add((run_id, listing.market, listing.listing_id))
+        return recorded
+
+    def _listing_actions(
+        self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages
+    ) -> list[dict[str, Any]]:
+        key = docs.doc_id(listing.market, listing.listing_id)
+        assert listing.last_seen is not None
+        actions = [
+            self._action("listings", key, docs.listing_doc(listing, run_id)),
+            self._action(
+                "sightings",
+                docs.doc_id(run_id, listing.market, listing.listing_id),
+                docs.sighting_doc(run_id, listing.last_seen, listing),
+            ),
+            *self._links(pages, "listing", listing.market, listing.listing_id),
+        ]
+        if observation is not None:
+            obs_id = docs.observation_id(observation.market, observation.listing_id, observation.run_id)
+            actions.append(self._action("observations", obs_id, docs.observation_doc(observation, listing)))
+            actions.extend(self._links(pages, "observation", listing.market, obs_id))
+        return actions
+
+    def write_listing(
+        self, listing: Listing, observation: Observation | None, run_id: int, pages: Pages = ()
+    ) -> None:
+        self.writer.submit(self._listing_actions(listing, observation, run_id, pages))
+        self._written[listing.key] = listing
+        self._seen.add((run_id, listing.market, listing.listing_id))
+
+    def touch_listing(
+        self, market: str, listing_id: str, seen_at: datetime, run_id: int, pages: Pages = ()
+    ) -> None:
+        listing = self.get_listing(market, listing_id)
+        if listing is None:
+            raise StoreError(f"no listing {market}/{listing_id} to touch")
+        listing.last_seen = seen_at
+        self.write_listing(listing, None, run_id, pages)
+
+    def mark_removed(self, market: str, run_id: int, at: datetime) -> list[str]:
+        self.flush()
+        if self.writer.spooling:
+            raise ClusterUnavailable("cannot decide removals while writes are spooled")
+        query = {
+            "bool": {
+                "filter": [{"term": {"market": market}}, {"term": {"status": "active"}}],
+                "must_not": [{"term": {"last_run_id": run_id}}],
+            }
+        }
+        sources = list(self._scan("listings", query, [{"listing_id": "asc"}]))
+        gone = [docs.listing_of(source) for source in sources]
+        actions: list[dict[str, Any]] = []
+        for listing, source in zip(gone, sources, strict=True):
+            listing.status = "removed"
+            listing.removed_at = at
+            key = docs.doc_id(market, listing.listing_id)
+            actions.append(
+                self._action("listings", key, docs.listing_doc(listing, int(source["last_run_id"])))
+            )
+            obs = Observation(
+                market,
+                listing.listing_id,
+                run_id,
+                at,
+                listing.price,
+                False,
+                tuple(listing.evidence),
+                "removed",
+            )
+            obs_id = docs.observation_id(market, listing.listing_id, run_id)
+            actions.append(self._action("observations", obs_id, docs.observation_doc(obs, listing)))
+        self.writer.send(actions)
+        self._refresh("listings", "observations")
+        return [listing.listing_id for listing in gone]
+
+    def observations(self, market: str, listing_id: str) -> list[Observation]:
+        query = {"bool": {"filter": [{"term": {"market": market}}, {"term": {"listing_id": listing_id}}]}}
+        return [docs.observation_of(s) for s in self._scan("observations", query, [{"run_id": "asc"}])]
+
+    def _count(self, name: str, filters: list[dict[str, Any]]) -> int:
+        body = {"query": {"bool": {"filter": filters}}}
+        return int(
+            self._call(f"count {name}", self.client.count, index=self._index(name), body=body)["count"]
+        )
+
+    def count_listings(self, market: str | None = None, status: str | None = None) -> int:
+        filters = [{"term": {"market": market}}] if market else []
+        if status:
+            filters.append({"term": {"status": status}})
+        return self._count("listings", filters)
+
+    def count_observations(self, market: str | None = None) -> int:
+        return self._count("observations", [{"term": {"market": market}}] if market else [])
+
+    def listings_of_vendor(self, market: str, alias_: str, limit: int = 100) -> list[Listing]:
+        body = {
+            "query": {
+                "bool": {"filter": [{"term": {"market": market}}, {"term": {"vendor.lower": alias_.lower()}}]}
+            },
+            "sort": [{"last_seen": "desc"}, {"market": "asc"}, {"listing_id": "asc"}],
+            "size": limit,
+        }
+        return [docs.listing_of(h["_source"]) for h in self._search("listings", body)["hits"]["hits"]]
+
+    # --- vendors and evidence ------------------------------------------------------------------
+    def write_vendor(self, vendor: Vendor, pages: Pages = ()) -> None:
+        """Store the vendor's profile; its `first_seen` stays the first one written."""
+        if self.writer.spooling:
+            self._try_replay()
+        if not self.writer.spooling:
+            try:
+                self._write_vendor(vendor, pages)
+                return
+            except ClusterUnavailable:
+                self._start_spooling()
+        self.writer.spool_ops([{"op": "vendor", "vendor": docs.vendor_doc(vendor), "pages": list(pages)}])
+
+    def _write_vendor(self, vendor: Vendor, pages: Pages, *, send: bool = False) -> None:
+        key = docs.doc_id(vendor.market, vendor.alias)
+        previous = self._vendors_written.get(key) or self._get("vendors", key)
+        if previous and previous.get("first_seen"):
+            first = docs.dt(previous["first_seen"])
+            if vendor.first_seen is None or (first is not None and first < vendor.first_seen):
+                vendor = replace(vendor, first_seen=first)
+        source = docs.vendor_doc(vendor)
+        actions = [
+            self._action("vendors", key, source),
+            *self._links(pages, "vendor", vendor.market, vendor.alias),
+        ]
+        if send:
+            self.writer.send(actions)
+        else:
+            self.writer.submit(actions)
+            self._vendors_written[key] = source
+
+    def get_vendor(self, market: str, alias_: str) -> Vendor | None:
+        source = self._get("vendors", docs.doc_id(market, alias_))
+        return None if source is None else docs.vendor_of(source)
+
+    def vendors(self, market: str | None = None) -> list[Vendor]:
+        query = {"term": {"market": market}} if market else {"match_all": {}}
+        return [
+            docs.vendor_of(s) for s in self._scan("vendors", query, [{"market": "asc"}, {"alias": "asc"}])
+        ]
+
+    def vendors_named(self, alias_: str) -> list[Vendor]:
+        query = {"term": {"alias.lower": alias_.lower()}}
+        return [
+            docs.vendor_of(s) for s in self._scan("vendors", query, [{"market": "asc"}, {"alias": "asc"}])
+        ]
+
+    def add_evidence(self, evidence: Evidence) -> bool:
+        check_sha256(evidence.sha256)
+        self.writer.submit(
+            [self._action("evidence", evidence.sha256, docs.evidence_doc(evidence), op="create")]
+        )
+        return True
+
+    def get_evidence(self, sha256: str) -> Evidence | None:
+        source = self._get("evidence", check_sha256(sha256))
+        return None if source is None else docs.evidence_of(source)
+
+    def iter_evidence(self) -> Iterator[Evidence]:
+        for source in self._scan("evidence", {"match_all": {}}, [{"sha256": "asc"}]):
+            yield docs.evidence_of(source)
+
+    def evidence_links(self, sha256: str) -> list[EvidenceLink]:
+        query = {"term": {"sha256": check_sha256(sha256)}}
+        sort = [{"record": "asc"}, {"market": "asc"}, {"key": "asc"}, {"role": "asc"}]
+        return [docs.link_of(s) for s in self._scan("links", query, sort)]
+
+    def links_of(self, record: str, market: str, key: str) -> list[EvidenceLink]:
+        query = {
+            "bool": {
+                "filter": [{"term": {"record": record}}, {"term": {"market": market}}, {"term": {"key": key}}]
+            }
+        }
+        return [docs.link_of(s) for s in self._scan("links", query, [{"role": "asc"}, {"sha256": "asc"}])]
+
+    # --- search ---------------------------------------------------------------------------------
+    def search(self, query: ListingQuery) -> SearchResult:
+        body = {
+            "query": listing_query(query),
+            "sort": listing_sort(query),
+            "from": query.offset,
+            "size": query.limit,
+            "track_total_hits": True,
+        }
+        found = self._search("listings", body)["hits"]
+        hits = [
+            ListingHit(docs.listing_of(h["_source"]), float(h.get("_score") or 0.0)) for h in found["hits"]
+        ]
+        return SearchResult(total=int(found["total"]["value"]), hits=hits)
+
+    # --- administration (`vigil index …`) --------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """Health, each index with its mapping version and count, and the spool's backlog."""
+        try:
+            found = self._call("status", admin.status, self.client, self.config)
+        except ClusterUnavailable as exc:
+            found = {
+                "product": self.config.product,
+                "health": "unreachable",
+                "error": str(exc),
+                "indices": {},
+            }
+        found["hosts"] = list(self.config.hosts)
+        found["spool"] = {
+            "backlog": self.spool.backlog(),
+            "bytes": self.spool.backlog_bytes(),
+            "oldest": docs.ts(self.spool.oldest()),
+        }
+        return found
+
+    def migrate(self, *, force: bool = False, progress: Any = None) -> list[tuple[str, str, str]]:
+        return self._call(
+            "migrate",
+            admin.migrate,
+            self.client,
+            self.config,
+            self.writer.send,
+            force=force,
+            progress=progress,
+        )
+
+    def import_sqlite(self, path: Path, *, progress: Any = None) -> dict[str, int]:
+        """Copy an embedded index into this cluster (`vigil index sync`)."""
+        from index.elastic.sync import highest_run_id, sync
+        from index.sqlite import SqliteStore
+
+        source = SqliteStore(path, readonly=True)
+        try:
+            counts = self._call("sync", sync, source, self.config, self.writer.send, progress=progress)
+            self._call(
+                "run counter",
+                locks.raise_to,
+                self.client,
+                self._index("counters"),
+                "runs",
+                highest_run_id(source),
+            )
+        finally:
+            source.close()
+        self.flush()
+        return counts
+
+    def close(self) -> None:
+        if not self.readonly:
+            try:
+                self.flush()
+            finally:
+                self.spool.close()
+        self.client.close()

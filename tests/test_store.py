@@ -1,0 +1,333 @@
+"""One behaviour, three backends: the same suite on SQLite, Elasticsearch and OpenSearch.
+
+Each test gets a fresh index (a new SQLite file, or a new index prefix on the session's
+node). Writes are followed by `flush()` where a search follows, as a crawl does at its end.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from stores import BACKENDS, open_backend
+
+from index.query import ListingQuery
+from index.records import CrawlRun, Evidence, Listing, LockOwner, MarketLocked, Observation, Price, Vendor
+
+T0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
+
+
+def listing(
+    listing_id: str,
+    title: str,
+    *,
+    market: str = "m1",
+    substances=(),
+    eur=None,
+    vendor: str = "v",
+    ships_from=(),
+    seen: datetime = T0,
+    description: str = "",
+) -> Listing:
+    return Listing(
+        market=market,
+        listing_id=listing_id,
+        url=f"http://x/{listing_id}",
+        title=title,
+        description=description,
+        vendor=vendor,
+        price=None if eur is None else Price(Decimal(eur), "EUR", Decimal(eur)),
+        ships_from=list(ships_from),
+        extraction={"substances": [{"name": n, "class": c, "text": n} for n, c in substances]},
+        content_hash=listing_id + title + str(eur),
+        first_seen=seen,
+        last_seen=seen,
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    yield from open_backend(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def run_id(store) -> int:
+    return store.start_run(CrawlRun(market="m1", started_at=T0)).id
+
+
+def new_run(store, market: str = "m1") -> int:
+    return store.start_run(CrawlRun(market=market, started_at=T0)).id
+
+
+def ids(result) -> list[str]:
+    return [h.listing.listing_id for h in result.hits]
+
+
+# --- recording what a crawl sees -------------------------------------------------------------
+def test_a_sighting_is_new_then_unchanged_then_changed_then_removed_then_reappears(store):
+    first = new_run(store)
+    assert store.record_listing(listing("1", "Ketamine 5g", eur="50"), first).change == "new"
+    assert store.record_listing(listing("1", "Ketamine 5g", eur="50"), first).change == "duplicate"
+    second = new_run(store)
+    later = T0 + timedelta(days=1)
+    assert (
+        store.record_listing(listing("1", "Ketamine 5g", eur="50", seen=later), second).change == "unchanged"
+    )
+    third = new_run(store)
+    changed = store.record_listing(listing("1", "Ketamine 5g", eur="45", seen=later), third)
+    assert (changed.change, changed.price_changed) == ("changed", True)
+    store.flush()
+    fourth = new_run(store)
+    assert store.mark_removed("m1", fourth, T0 + timedelta(days=2)) == ["1"]
+    fifth = new_run(store)
+    back = listing("1", "Ketamine 5g", eur="45", seen=T0 + timedelta(days=3))
+    assert store.record_listing(back, fifth).change == "reappeared"
+    store.flush()
+    stored = store.get_listing("m1", "1")
+    assert stored.first_seen == T0 and stored.last_seen == T0 + timedelta(days=3)
+    assert stored.status == "active"
+    assert [o.change for o in store.observations("m1", "1")] == ["new", "changed", "removed", "reappeared"]
+    assert store.count_observations("m1") == 4 and store.count_listings("m1") == 1
+
+
+def test_rewrite_keeps_first_seen_and_replaces_substances(store, run_id):
+    store.write_listing(listing("1", "Speed paste", substances=[("amphetamine", "stimulant")]), None, run_id)
+    later = listing("1", "MDMA crystals", substances=[("MDMA", "entactogen")], seen=T0 + timedelta(days=1))
+    later.first_seen = T0
+    store.write_listing(later, None, run_id)
+    store.flush()
+    stored = store.get_listing("m1", "1")
+    assert stored.first_seen == T0 and stored.last_seen == T0 + timedelta(days=1)
+    assert store.search(ListingQuery(substances=("amphetamine",))).total == 0
+    assert store.search(ListingQuery(substances=("MDMA",))).total == 1
+    assert store.search(ListingQuery(text="speed")).total == 0
+
+
+def test_removal_is_decided_by_the_listings_the_run_saw(store):
+    first = new_run(store)
+    for i in "12":
+        store.record_listing(listing(i, f"t{i}"), first)
+    second = new_run(store)
+    store.record_listing(listing("1", "t1", seen=T0 + timedelta(days=1)), second)
+    assert store.seen_in_run(second, "m1", "1") and not store.seen_in_run(second, "m1", "2")
+    assert store.mark_removed("m1", second, T0 + timedelta(days=1)) == ["2"]
+    removed = store.get_listing("m1", "2")
+    assert removed.status == "removed" and removed.last_seen == T0  # its last-seen time is kept
+    assert store.get_listing("m1", "1").status == "active"
+    assert [o.change for o in store.observations("m1", "2")] == ["new", "removed"]
+
+
+def test_observations_keep_price_and_evidence(store, run_id):
+    obs = Observation("m1", "1", run_id, T0, Price(Decimal("10.50"), "USD"), True, ("a" * 64,))
+    store.write_listing(listing("1", "a"), obs, run_id)
+    store.flush()
+    got = store.observations("m1", "1")
+    assert len(got) == 1 and got[0].price.amount == Decimal("10.50") and got[0].evidence == ("a" * 64,)
+
+
+# --- search ------------------------------------------------------------------------------------
+@pytest.fixture
+def corpus(store, run_id):
+    rows = [
+        listing(
+            "1",
+            "Ketamine crystal 5g",
+            substances=[("ketamine", "dissociative")],
+            eur="50",
+            ships_from=["NL"],
+            vendor="DutchDirect",
+        ),
+        listing(
+            "2",
+            "K shards 10g",
+            substances=[("ketamine", "dissociative")],
+            eur="90",
+            ships_from=["DE"],
+            market="m2",
+            seen=T0 + timedelta(days=3),
+        ),
+        listing(
+            "3",
+            "3-MMC 10g",
+            substances=[("3-MMC", "cathinone")],
+            eur="40",
+            ships_from=["NL"],
+            description="Strong 3mmc, très pur",
+        ),
+        listing("4", "Fake Rolex watch", eur="120"),
+        listing(
+            "5",
+            "Ketamin 1g",
+            substances=[("ketamine", "dissociative")],
+            eur="12",
+            seen=T0 + timedelta(days=10),
+        ),
+        listing("6", "Ketamine 5g", substances=[("ketamine", "dissociative")], eur="50", market="m2"),
+    ]
+    for row in rows:
+        store.write_listing(row, None, run_id)
+    store.flush()
+    return rows
+
+
+def test_search_text_matches_titles_and_extracted_substance_names(store, corpus):
+    # "K shards" says no "ketamine", but its extraction does
+    assert set(ids(store.search(ListingQuery(text="ketamine")))) == {"1", "2", "5", "6"}
+    found = store.search(ListingQuery(text="Special-K", substances=("ketamine",)))
+    assert set(ids(found)) == {"1", "2", "5", "6"}
+    assert store.search(ListingQuery(text="Special-K")).total == 0
+    assert set(ids(store.search(ListingQuery(text="TRES pur")))) == {"3"}  # accents and case folded
+    assert set(ids(store.search(ListingQuery(text="ketam crys")))) == {"1"}  # every word, as a prefix
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (ListingQuery(classes=("dissociative",)), {"1", "2", "5", "6"}),
+        (ListingQuery(classes=("cathinone",)), {"3"}),
+        (ListingQuery(markets=("M2",)), {"2", "6"}),
+        (ListingQuery(vendors=("dutchdirect",)), {"1"}),
+        (ListingQuery(ships_from=("nl",)), {"1", "3"}),
+        (ListingQuery(price_min_eur=Decimal("41"), price_max_eur=Decimal("100")), {"1", "2", "6"}),
+        (ListingQuery(since=T0 + timedelta(days=2)), {"2", "5"}),
+        (ListingQuery(until=T0 + timedelta(days=2)), {"1", "3", "4", "6"}),
+        (ListingQuery(text="3mmc"), {"3"}),
+        (ListingQuery(text="rolex", classes=("cathinone",)), set()),
+        (ListingQuery(status="removed"), set()),
+    ],
+)
+def test_search_filters(store, corpus, query, expected):
+    result = store.search(query)
+    assert set(ids(result)) == expected
+    assert result.total == len(expected)
+
+
+def test_explicit_sorts_give_one_order_with_ties_broken_by_market_and_id(store, corpus):
+    assert ids(store.search(ListingQuery(sort="price", limit=10))) == ["5", "3", "1", "6", "2", "4"]
+    assert ids(store.search(ListingQuery(sort="-price", limit=10))) == ["4", "2", "1", "6", "3", "5"]
+    assert ids(store.search(ListingQuery(sort="price", limit=2, offset=2))) == ["1", "6"]
+    assert ids(store.search(ListingQuery(sort="-last_seen", limit=2))) == ["5", "2"]
+    assert ids(store.search(ListingQuery(sort="first_seen", limit=10)))[:4] == ["1", "3", "4", "6"]
+
+
+@pytest.mark.parametrize(
+    "hostile", ['ketamine" OR "', "NEAR(a b)", "*", "-", '"', "a:b", "'; DROP", '{"x":1}']
+)
+def test_hostile_search_text_is_never_a_syntax_error(store, corpus, hostile):
+    result = store.search(ListingQuery(text=hostile))
+    assert result.total <= len(corpus)
+
+
+# --- runs, locks -----------------------------------------------------------------------------
+def owner(pid: int | None = None, host: str | None = None) -> LockOwner:
+    here = LockOwner.here()
+    return LockOwner(host or here.host, pid or os.getpid(), here.token)
+
+
+def test_a_live_crawl_holds_its_market_and_a_dead_ones_lock_is_taken_over(store):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    store.acquire_lock("m1", owner(pid=dead.pid), T0, 900)
+    run = store.start_run(CrawlRun(market="m1", started_at=T0), None)
+    assert store.acquire_lock("m1", owner(), T0, 900) == [run.id]
+    assert store.get_run(run.id).status == "failed"
+    assert store.get_run(run.id).stats["close_reason"] == "stale_lock"
+    with pytest.raises(MarketLocked, match="another crawl of m1 is running"):
+        store.acquire_lock("m1", owner(), T0, 900)  # this live process holds it now
+    store.acquire_lock("m2", owner(), T0, 900)  # other markets are free
+
+
+def test_another_hosts_lock_is_stale_only_after_its_heartbeat_stops(store):
+    far = owner(pid=1, host="other-host")
+    store.acquire_lock("m1", far, T0, 900)
+    with pytest.raises(MarketLocked):
+        store.acquire_lock("m1", owner(), T0 + timedelta(seconds=600), 900)
+    store.heartbeat("m1", far, T0 + timedelta(seconds=800))
+    with pytest.raises(MarketLocked):
+        store.acquire_lock("m1", owner(), T0 + timedelta(seconds=1500), 900)
+    assert store.acquire_lock("m1", owner(), T0 + timedelta(seconds=1800), 900) == []
+
+
+def test_released_lock_frees_the_market(store):
+    me = owner()
+    store.acquire_lock("m1", me, T0, 900)
+    store.release_lock("m1", me)
+    store.acquire_lock("m1", owner(), T0, 900)
+
+
+def test_runs_are_numbered_listed_newest_first_and_finished(store):
+    first, second = new_run(store), new_run(store, "m2")
+    assert second > first
+    run = store.get_run(first)
+    run.status, run.finished_at, run.stats = "ok", T0 + timedelta(hours=1), {"vigil/listings/new": 3}
+    store.finish_run(run)
+    store.flush()
+    assert [r.id for r in store.runs()] == [second, first]
+    assert [r.id for r in store.runs("m1")] == [first]
+    finished = store.get_run(first)
+    assert finished.status == "ok" and finished.stats["vigil/listings/new"] == 3
+    assert finished.finished_at == T0 + timedelta(hours=1)
+    assert store.markets() == ["m1", "m2"]
+
+
+# --- vendors and evidence ----------------------------------------------------------------------
+def test_vendors_by_market_by_alias_in_any_case_and_their_listings(store, corpus):
+    store.write_vendor(Vendor("m1", "DutchDirect", pgp_fingerprints=["ABCD"], first_seen=T0, last_seen=T0))
+    store.write_vendor(
+        Vendor("m2", "dutchdirect", contacts=[{"kind": "wickr", "value": "dd"}], first_seen=T0, last_seen=T0)
+    )
+    store.flush()
+    assert store.get_vendor("m1", "DutchDirect").pgp_fingerprints == ["ABCD"]
+    assert store.get_vendor("m2", "dutchdirect").contacts == [{"kind": "wickr", "value": "dd"}]
+    assert [(v.market, v.alias) for v in store.vendors_named("DUTCHDIRECT")] == [
+        ("m1", "DutchDirect"),
+        ("m2", "dutchdirect"),
+    ]
+    assert [v.market for v in store.vendors("m2")] == ["m2"]
+    assert [x.listing_id for x in store.listings_of_vendor("m1", "dutchdirect")] == ["1"]
+
+
+def test_a_vendor_keeps_its_first_first_seen_and_moves_last_seen(store):
+    later = T0 + timedelta(days=3)
+    store.write_vendor(Vendor("m1", "rex", description="old", first_seen=T0, last_seen=T0))
+    store.flush()
+    store.write_vendor(Vendor("m1", "rex", description="new", first_seen=later, last_seen=later))
+    store.flush()
+    vendor = store.get_vendor("m1", "rex")
+    assert (vendor.description, vendor.first_seen, vendor.last_seen) == ("new", T0, later)
+
+
+def test_evidence_links_join_pages_to_listings_observations_and_vendors(store, run_id):
+    card, page = "a" * 64, "b" * 64
+    for sha in (card, page):
+        store.add_evidence(Evidence(sha, f"http://x/{sha[0]}", T0, 200, 10, "text/html"))
+    store.add_evidence(Evidence(card, "http://elsewhere", T0, 200, 10))  # known already: kept as first
+    store.record_listing(listing("1", "Ketamine 5g"), run_id, [(card, "card"), (page, "listing")])
+    store.write_vendor(Vendor("m1", "rex", first_seen=T0, last_seen=T0), [(page, "vendor")])
+    store.flush()
+    cited = {(x.record, x.key, x.role) for x in store.evidence_links(page)}
+    observation_id = str(store.observations("m1", "1")[0].id)
+    assert cited == {
+        ("listing", "1", "listing"),
+        ("observation", observation_id, "listing"),
+        ("vendor", "rex", "vendor"),
+    }
+    assert {(x.sha256, x.role) for x in store.links_of("listing", "m1", "1")} == {
+        (card, "card"),
+        (page, "listing"),
+    }
+    assert store.get_evidence(card).url == "http://x/a"
+    assert [e.sha256 for e in store.iter_evidence()] == [card, page]
+
+
+@pytest.mark.parametrize("bad", ["", "../../etc/passwd", "A" * 64, "g" * 64, "a" * 63, "a" * 65])
+def test_a_hash_that_is_not_64_hex_characters_is_refused_at_the_boundary(store, run_id, bad):
+    with pytest.raises(ValueError, match="SHA-256"):
+        store.record_listing(listing("1", "x"), run_id, [(bad, "card")])
+    with pytest.raises(ValueError, match="SHA-256"):
+        store.get_evidence(bad)
+    store.flush()
+    assert store.get_listing("m1", "1") is None  # nothing half-written

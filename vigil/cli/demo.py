@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from vigil import exit_codes
 from vigil.cli.common import (
     ConfigDirOption,
     DataDirOption,
     LogLevelOption,
     ProgressOption,
+    fail,
     settings,
 )
+from vigil.settings import Settings
 
 demo_app = typer.Typer(
     help="The sample markets (a deterministic simulator, see demo/).", no_args_is_help=True
@@ -86,6 +91,13 @@ def run(
     interstitial_rate: RateOption = 0.1,
     log_level: LogLevelOption = None,
     progress: ProgressOption = None,
+    store: Annotated[
+        StoreName | None,
+        typer.Option(
+            help="Index into this store (default: VIGIL_STORE, else sqlite). For a cluster, "
+            "VIGIL_ES_URL if set, else the dev node of `vigil es dev` (started if needed)."
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
 ) -> None:
@@ -98,13 +110,39 @@ def run(
     from vigil.services.crawls import exit_code
 
     where = settings(data_dir=data_dir, config_dir=config_dir, log_level=log_level,
-                     progress_interval=progress)
+                     progress_interval=progress, store=store.value if store else None)
+    if where.store != "sqlite" and not os.environ.get("VIGIL_ES_URL"):
+        where = _on_dev_node(where)
     outcomes, urls = run_demo(where, seed=seed, listings=listings, day=day,
                               interstitial_rate=interstitial_rate)
     print(f"sample markets (day {day}, seed {seed}): "
           + ", ".join(f"{m} {u}" for m, u in urls.items()))
     print_summary(where, outcomes)
+    if where.store != "sqlite":
+        prefix = "" if where.es_index_prefix == "vigil" else f" VIGIL_ES_INDEX_PREFIX={where.es_index_prefix}"
+        url = where.es_url.split(",")[0]
+        print(f"to search it: export VIGIL_STORE={where.store} VIGIL_ES_URL={url}{prefix}")
     raise typer.Exit(exit_code(outcomes))
+
+
+class StoreName(StrEnum):
+    sqlite = "sqlite"
+    elasticsearch = "elasticsearch"
+    opensearch = "opensearch"
+
+
+def _on_dev_node(where: Settings) -> Settings:
+    """The same settings, pointed at the background dev node of `vigil es dev`."""
+    from vigil.devnodes import NodeError
+    from vigil.devnodes import dev as devnodes
+
+    try:
+        node, _ = devnodes.ensure_running(where.data_dir, where.store, say=lambda m: typer.echo(m, err=True))
+    except NodeError as exc:
+        fail(str(exc), exit_codes.FAILED)
+    typer.echo(f"{where.store} dev node at {node.url} (stop it with `vigil es dev --stop"
+               f"{'' if where.store == 'elasticsearch' else ' --product ' + where.store}`)", err=True)
+    return where.with_overrides(es_url=node.url, es_replicas=0)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo test lint bench clean help
+.PHONY: install system demo test lint bench clean help
 
 help:
 	@echo "make demo   - install, start the sample markets, crawl, extract, index into ./data, summarise"
@@ -21,18 +21,28 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian packages the tests need: Java and Maven run and fetch the Elasticsearch and
+# OpenSearch nodes (installed only when missing, and only as root with apt-get).
+system:
+	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless maven; \
+	  else echo "make test needs java and mvn: apt-get install default-jre-headless maven" >&2; exit 1; fi; }
+
 demo: install
 	$(BIN)/vigil demo run
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+test: install system lint
 	$(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/index.py
+	$(BIN)/python bench/spool.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

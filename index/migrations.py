@@ -179,7 +179,28 @@ MIGRATIONS: list[tuple[str, str]] = [
             FROM listings l;
         """,
     ),
+    (
+        "0003_sightings",
+        """
+        -- When each run saw each listing, and its price per gram then: the time series of
+        -- the trend queries (listings and vendors per substance per day, price per gram).
+        ALTER TABLE run_listings ADD COLUMN seen_at TEXT;
+        ALTER TABLE run_listings ADD COLUMN price_per_gram_eur REAL;
+        UPDATE run_listings SET seen_at = (SELECT started_at FROM crawl_runs WHERE id = run_id);
+        UPDATE run_listings SET price_per_gram_eur = (
+            SELECT json_extract(l.extraction, '$.price_per_gram_eur') FROM listings l
+            WHERE l.market = run_listings.market AND l.listing_id = run_listings.listing_id);
+        CREATE INDEX run_listings_seen_at ON run_listings(seen_at);
+        """,
+    ),
 ]
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Migrations this database lacks (read-only: creates nothing)."""
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'")
+    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")} if has_table.fetchone() else set()
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:

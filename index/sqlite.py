@@ -17,11 +17,12 @@ from typing import Any
 
 from index import sqlite_locks as locks
 from index import sqlite_rows as rows
+from index import sqlite_trends
 from index import sqlite_writes as writes
 from index.errors import StoreError
 from index.evidence import check_sha256
-from index.migrations import migrate
-from index.query import ListingQuery, SearchResult
+from index.migrations import migrate, pending
+from index.query import FACETS, Facets, ListingQuery, PricePoint, SearchResult, SubstancePoint, TrendQuery
 from index.records import (
     CrawlRun,
     Evidence,
@@ -32,7 +33,7 @@ from index.records import (
     Vendor,
 )
 from index.sqlite_rows import ts
-from index.sqlite_search import search
+from index.sqlite_search import facets, search
 from index.store import Pages
 from index.versioning import Recorded, plan
 
@@ -48,6 +49,10 @@ class SqliteStore:
                     raise FileNotFoundError(f"no index at {self.path}; crawl something first")
                 uri = f"file:{self.path.resolve()}?mode=ro"
                 self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+                if pending(self.conn):  # an index written by an older Vigil: bring it up to date
+                    self.conn.close()
+                    SqliteStore(self.path).close()
+                    self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, isolation_level=None)
@@ -313,9 +318,7 @@ class SqliteStore:
         return cursor.rowcount > 0
 
     def get_evidence(self, sha256: str) -> Evidence | None:
-        row = self.conn.execute(
-            "SELECT * FROM evidence WHERE sha256 = ?", (check_sha256(sha256),)
-        ).fetchone()
+        row = self.conn.execute("SELECT * FROM evidence WHERE sha256 = ?", (check_sha256(sha256),)).fetchone()
         return None if row is None else rows.evidence(row)
 
     def iter_evidence(self) -> Iterator[Evidence]:
@@ -333,8 +336,7 @@ class SqliteStore:
     def links_of(self, record: str, market: str, key: str) -> list[EvidenceLink]:
         """The pages that prove one record (listing, observation or vendor)."""
         found = self.conn.execute(
-            "SELECT * FROM evidence_links WHERE record = ? AND market = ? AND key = ? "
-            "ORDER BY role, sha256",
+            "SELECT * FROM evidence_links WHERE record = ? AND market = ? AND key = ? ORDER BY role, sha256",
             (record, market, key),
         )
         return [rows.link(r) for r in found]
@@ -342,3 +344,12 @@ class SqliteStore:
     # --- search -------------------------------------------------------------------------
     def search(self, query: ListingQuery) -> SearchResult:
         return search(self.conn, query)
+
+    def facets(self, query: ListingQuery, fields: tuple[str, ...] = FACETS, size: int = 10) -> Facets:
+        return facets(self.conn, query, fields, size)
+
+    def substance_trend(self, query: TrendQuery) -> list[SubstancePoint]:
+        return sqlite_trends.substance_trend(self.conn, query)
+
+    def price_per_gram(self, query: TrendQuery) -> list[PricePoint]:
+        return sqlite_trends.price_per_gram(self.conn, query)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from index.query import ListingQuery, SearchResult
+from index.query import FACETS, Facets, ListingQuery, SearchResult, decode_cursor, encode_cursor, sort_facets
 from index.sqlite_rows import hit, ts
 
 
@@ -15,14 +15,17 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-_ORDER = {
-    "price": "l.price_eur IS NULL, l.price_eur ASC, l.market, l.listing_id",
-    "-price": "l.price_eur IS NULL, l.price_eur DESC, l.market, l.listing_id",
-    "last_seen": "l.last_seen ASC, l.market, l.listing_id",
-    "-last_seen": "l.last_seen DESC, l.market, l.listing_id",
-    "first_seen": "l.first_seen ASC, l.market, l.listing_id",
-    "-first_seen": "l.first_seen DESC, l.market, l.listing_id",
+_TIEBREAK = [("l.market", "ASC"), ("l.listing_id", "ASC")]
+#: Sort keys as (expression, direction); a missing price sorts last either way.
+_ORDER: dict[str, list[tuple[str, str]]] = {
+    "price": [("COALESCE(l.price_eur, 1e308)", "ASC"), *_TIEBREAK],
+    "-price": [("COALESCE(l.price_eur, -1e308)", "DESC"), *_TIEBREAK],
+    "last_seen": [("l.last_seen", "ASC"), *_TIEBREAK],
+    "-last_seen": [("l.last_seen", "DESC"), *_TIEBREAK],
+    "first_seen": [("l.first_seen", "ASC"), *_TIEBREAK],
+    "-first_seen": [("l.first_seen", "DESC"), *_TIEBREAK],
 }
+_BY_RANK = [("COALESCE(fts.rank, 0.0)", "ASC"), ("l.last_seen", "DESC"), *_TIEBREAK]
 
 
 def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
@@ -30,7 +33,7 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
     where: list[str] = []
     params: list[Any] = []
     ctes = ""
-    rank = {"join": "", "score": "0.0", "order": "l.last_seen DESC, l.market, l.listing_id"}
+    rank = {"join": "", "score": "0.0"}
     match = fts_query(q.text) if q.text else ""
     if match:
         ctes = (
@@ -38,11 +41,7 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
             "FROM listings_fts WHERE listings_fts MATCH ?)"
         )
         params.append(match)
-        rank = {
-            "join": "LEFT JOIN fts ON fts.rowid = l.rowid",
-            "score": "-COALESCE(fts.rank, 0.0)",
-            "order": "COALESCE(fts.rank, 0.0) ASC, l.last_seen DESC, l.market, l.listing_id",
-        }
+        rank = {"join": "LEFT JOIN fts ON fts.rowid = l.rowid", "score": "-COALESCE(fts.rank, 0.0)"}
         alternatives = ["fts.rowid IS NOT NULL"]
         if q.substances:
             alternatives.append(_in_substances(q.substances, params))
@@ -54,8 +53,7 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
             where.append(_in_substances(q.substances, params))
     if q.classes:
         where.append(
-            "l.rowid IN (SELECT listing_rowid FROM listing_substances WHERE class IN "
-            f"({_marks(q.classes)}))"
+            f"l.rowid IN (SELECT listing_rowid FROM listing_substances WHERE class IN ({_marks(q.classes)}))"
         )
         params.extend(q.classes)
     for column, values in (("l.market", q.markets), ("l.vendor", q.vendors)):
@@ -91,24 +89,86 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
 
 def _in_substances(names: tuple[str, ...], params: list[Any]) -> str:
     params.extend(names)
-    return (
-        f"l.rowid IN (SELECT listing_rowid FROM listing_substances WHERE name IN ({_marks(names)}))"
-    )
+    return f"l.rowid IN (SELECT listing_rowid FROM listing_substances WHERE name IN ({_marks(names)}))"
 
 
 def _marks(values: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _order(query: ListingQuery, ranked: bool) -> list[tuple[str, str]]:
+    if query.sort != "relevance":
+        return _ORDER[query.sort]
+    return _BY_RANK if ranked else _ORDER["-last_seen"]
+
+
+def _after(order: list[tuple[str, str]], values: list[Any]) -> tuple[str, list[Any]]:
+    """Keyset paging: rows that sort after `values` (any mix of directions)."""
+    alternatives, params = [], []
+    for i, (expr, direction) in enumerate(order):
+        equal = [f"{e} = ?" for e, _ in order[:i]]
+        alternatives.append(
+            "(" + " AND ".join([*equal, f"{expr} {'>' if direction == 'ASC' else '<'} ?"]) + ")"
+        )
+        params.extend([*values[:i], values[i]])
+    return "(" + " OR ".join(alternatives) + ")", params
 
 
 def search(conn: sqlite3.Connection, query: ListingQuery) -> SearchResult:
     where, params, ctes, rank = _where(query)
     base = f"FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
     total = conn.execute(f"{ctes} SELECT count(*) {base}", params).fetchone()[0]
-    order = _ORDER[query.sort] if query.sort != "relevance" else rank["order"]
+    order = _order(query, bool(rank["join"]))
+    keys = ", ".join(f"{expr} AS sort_{i}" for i, (expr, _) in enumerate(order))
+    page, offset = base, query.offset
+    page_params = list(params)
+    if query.after:
+        condition, values = _after(order, decode_cursor(query.after, len(order)))
+        page, offset = f"{base} AND {condition}", 0
+        page_params.extend(values)
     rows = conn.execute(
-        f"{ctes} SELECT l.*, {rank['score']} AS score {base} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*params, query.limit, query.offset],
+        f"{ctes} SELECT l.*, {rank['score']} AS score, {keys} {page} "
+        f"ORDER BY {', '.join(f'{e} {d}' for e, d in order)} LIMIT ? OFFSET ?",
+        [*page_params, query.limit + 1, offset],
     ).fetchall()
-    return SearchResult(total=total, hits=[hit(row) for row in rows])
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = encode_cursor([rows[-1][f"sort_{i}"] for i in range(len(order))]) if more and rows else None
+    return SearchResult(total=total, hits=[hit(row) for row in rows], next_after=cursor)
+
+
+#: Facet name -> SQL giving (value, listing rowid) pairs for the listings in `matched`.
+_FACET_SQL = {
+    "substance": "SELECT name, listing_rowid FROM listing_substances WHERE listing_rowid IN matched",
+    "class": "SELECT class, listing_rowid FROM listing_substances WHERE listing_rowid IN matched",
+    "market": "SELECT market, rowid FROM listings WHERE rowid IN matched",
+    "vendor": "SELECT vendor, rowid FROM listings WHERE rowid IN matched AND vendor != ''",
+    "ships_from": "SELECT country, listing_rowid FROM listing_countries "
+    "WHERE direction = 'from' AND listing_rowid IN matched",
+    "ships_to": "SELECT country, listing_rowid FROM listing_countries "
+    "WHERE direction = 'to' AND listing_rowid IN matched",
+}
+
+
+def facets(conn: sqlite3.Connection, query: ListingQuery, fields: tuple[str, ...], size: int) -> Facets:
+    unknown = [f for f in fields if f not in _FACET_SQL]
+    if unknown:
+        raise ValueError(f"unknown facet {unknown[0]!r}; expected one of: {', '.join(FACETS)}")
+    where, params, ctes, rank = _where(query)
+    matched = f"SELECT l.rowid FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
+    with_matched = f"{ctes}{', ' if ctes else 'WITH '}matched AS ({matched}) "
+    out: Facets = {}
+    for name in fields:
+        sql = _FACET_SQL[name].replace("IN matched", "IN (SELECT rowid FROM matched)")
+        rows = conn.execute(
+            f"{with_matched} SELECT v, count(DISTINCT r) FROM ({_aliased(sql)}) GROUP BY v", params
+        ).fetchall()
+        out[name] = sort_facets({str(v): int(n) for v, n in rows}, size)
+    return out
+
+
+def _aliased(sql: str) -> str:
+    """`SELECT a, b FROM …` as `SELECT a AS v, b AS r FROM …`."""
+    head, rest = sql.split(" FROM ", 1)
+    first, second = head.removeprefix("SELECT ").split(", ")
+    return f"SELECT {first} AS v, {second} AS r FROM {rest}"

@@ -44,7 +44,7 @@ def write_listing(
         "INSERT INTO listings_fts (rowid, title, description, substances, other) VALUES (?, ?, ?, ?, ?)",
         (rowid, listing.title, listing.description, names, other),
     )
-    mark_seen(conn, run_id, listing.market, listing.listing_id)
+    mark_seen(conn, run_id, listing.market, listing.listing_id, listing.last_seen)
     link(conn, pages, "listing", listing.market, listing.listing_id)
     if observation is not None:
         observation_id = insert_observation(conn, observation)
@@ -58,7 +58,7 @@ def touch(
         "UPDATE listings SET last_seen = ?, last_run_id = ? WHERE market = ? AND listing_id = ?",
         (ts(seen_at), run_id, market, listing_id),
     )
-    mark_seen(conn, run_id, market, listing_id)
+    mark_seen(conn, run_id, market, listing_id, seen_at)
     link(conn, pages, "listing", market, listing_id)
 
 
@@ -72,8 +72,16 @@ def seen(conn: sqlite3.Connection, run_id: int, market: str, listing_id: str) ->
     )
 
 
-def mark_seen(conn: sqlite3.Connection, run_id: int, market: str, listing_id: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO run_listings VALUES (?, ?, ?)", (run_id, market, listing_id))
+def mark_seen(
+    conn: sqlite3.Connection, run_id: int, market: str, listing_id: str, seen_at: datetime | None
+) -> None:
+    """A sighting, after the listing's row is written (its price per gram is read from it)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO run_listings (run_id, market, listing_id, seen_at, price_per_gram_eur) "
+        "SELECT ?, market, listing_id, ?, json_extract(extraction, '$.price_per_gram_eur') "
+        "FROM listings WHERE market = ? AND listing_id = ?",
+        (run_id, ts(seen_at), market, listing_id),
+    )
 
 
 def link(conn: sqlite3.Connection, pages: Pages, record: str, market: str, key: str) -> None:

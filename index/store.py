@@ -11,7 +11,15 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from index.query import ListingQuery, SearchResult
+from index.query import (
+    FACETS,
+    Facets,
+    ListingQuery,
+    PricePoint,
+    SearchResult,
+    SubstancePoint,
+    TrendQuery,
+)
 from index.records import (
     CrawlRun,
     Evidence,
@@ -91,6 +99,19 @@ class Store(Protocol):
 
     # search
     def search(self, query: ListingQuery) -> SearchResult: ...
+    def substance_trend(self, query: TrendQuery) -> list[SubstancePoint]:
+        """Listings and vendors per substance per period, ordered by period then substance."""
+        ...
+
+    def price_per_gram(self, query: TrendQuery) -> list[PricePoint]:
+        """Median price per gram per substance and market per period, ordered by period,
+        substance, market."""
+        ...
+
+    def facets(self, query: ListingQuery, fields: tuple[str, ...] = FACETS, size: int = 10) -> Facets:
+        """How many listings matching `query` have each value of each field (`FACETS`), the
+        `size` most frequent first, ties by value. ValueError for an unknown field."""
+        ...
 
     # durability
     def flush(self) -> None:

@@ -106,3 +106,50 @@ def test_listing_vendor_and_runs_commands_work_unchanged(both):
     runs = shown(both, "elasticsearch", "runs")
     assert {r["market"] for r in runs} == {"nightowl", "rc-labor"}
     assert all(r["status"] == "ok" for r in runs)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trends", "listings"],
+        ["trends", "listings", "--interval", "week", "--market", "rc-labor"],
+        ["trends", "prices", "--interval", "all"],
+    ],
+    ids=" ".join,
+)
+def test_trends_are_the_same_on_both(both, args):
+    on_sqlite, on_es = shown(both, "sqlite", *args), shown(both, "elasticsearch", *args)
+    assert on_sqlite and on_sqlite == on_es
+
+
+def test_facets_and_cursor_paging_are_the_same_on_both(both):
+    def facets(backend):
+        result = vigil_on(
+            both,
+            backend,
+            "search",
+            "--facet",
+            "substance",
+            "--facet",
+            "ships_from",
+            "--format",
+            "json",
+            "--limit",
+            "1",
+        )
+        return json.loads(result.stdout.splitlines()[-1])["facets"]
+
+    assert facets("sqlite") == facets("elasticsearch") and facets("sqlite")["substance"]
+    for backend in ("sqlite", "elasticsearch"):
+        walked, after = [], []
+        for _ in range(100):
+            page = vigil_on(
+                both, backend, "search", "--sort", "-price", "--limit", "7", "--format", "json", *after
+            )
+            walked += [(h["market"], h["listing_id"]) for h in map(json.loads, page.stdout.splitlines())]
+            cursor = re.search(r"next page: --after (\S+)", page.stderr)
+            if not cursor:
+                break
+            after = ["--after", cursor.group(1)]
+        whole = vigil_on(both, backend, "search", "--sort", "-price", "--limit", "1000", "--format", "json")
+        assert walked == [(h["market"], h["listing_id"]) for h in map(json.loads, whole.stdout.splitlines())]

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from stores import BACKENDS, open_backend
 
-from index.query import ListingQuery
+from index.query import ListingQuery, TrendQuery
 from index.records import CrawlRun, Evidence, Listing, LockOwner, MarketLocked, Observation, Price, Vendor
 
 T0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -213,12 +213,145 @@ def test_explicit_sorts_give_one_order_with_ties_broken_by_market_and_id(store, 
     assert ids(store.search(ListingQuery(sort="first_seen", limit=10)))[:4] == ["1", "3", "4", "6"]
 
 
+@pytest.mark.parametrize("sort", ["relevance", "price", "-price", "last_seen", "-last_seen", "-first_seen"])
+@pytest.mark.parametrize("text", ["", "ketamine"])
+def test_deep_paging_with_a_cursor_walks_every_hit_once_in_order(store, run_id, sort, text):
+    for i in range(23):  # ties in price and time, and listings without a price
+        eur = None if i % 7 == 0 else str(10 * (i % 4))
+        title = "Ketamine" + " ketamine" * (i % 3) + f" lot {i}" if i % 2 else f"MDMA lot {i}"
+        row = listing(f"{i:02d}", title, market=f"m{i % 2}", eur=eur, seen=T0 + timedelta(hours=i % 5))
+        store.write_listing(row, None, run_id)
+    store.flush()
+    whole = store.search(ListingQuery(text=text, sort=sort, limit=100))
+    assert whole.next_after is None and whole.total == len(whole.hits) > 5
+    walked, after = [], ""
+    for _ in range(20):
+        page = store.search(ListingQuery(text=text, sort=sort, limit=4, after=after))
+        assert page.total == whole.total
+        walked += [(h.listing.market, h.listing.listing_id) for h in page.hits]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert walked == [(h.listing.market, h.listing.listing_id) for h in whole.hits]
+
+
+def test_a_cursor_that_is_not_ours_is_refused(store, corpus):
+    for bad in ("nonsense!", "WzEsMl0", "e30"):
+        with pytest.raises(ValueError, match="cursor"):
+            store.search(ListingQuery(sort="price", after=bad))
+
+
+def test_facets_count_matching_listings_by_value_most_frequent_first(store, corpus):
+    facets = store.facets(ListingQuery())
+    assert facets["substance"] == [("ketamine", 4), ("3-MMC", 1)]
+    assert facets["class"] == [
+        ("dissociative", 4),
+        ("cathinone", 1),
+    ]
+    assert facets["market"] == [("m1", 4), ("m2", 2)]
+    assert facets["vendor"] == [("v", 5), ("DutchDirect", 1)]
+    assert facets["ships_from"] == [("NL", 2), ("DE", 1)]
+    assert facets["ships_to"] == []
+    narrowed = store.facets(ListingQuery(text="ketamine", markets=("m2",)), ("market", "ships_from"), size=1)
+    assert narrowed == {"market": [("m2", 2)], "ships_from": [("DE", 1)]}
+    with pytest.raises(ValueError, match="unknown facet"):
+        store.facets(ListingQuery(), ("colour",))
+
+
 @pytest.mark.parametrize(
     "hostile", ['ketamine" OR "', "NEAR(a b)", "*", "-", '"', "a:b", "'; DROP", '{"x":1}']
 )
 def test_hostile_search_text_is_never_a_syntax_error(store, corpus, hostile):
     result = store.search(ListingQuery(text=hostile))
     assert result.total <= len(corpus)
+
+
+# --- trends ----------------------------------------------------------------------------------
+def sighting(listing_id, substances, vendor, market, ppg, day):
+    row = listing(
+        listing_id,
+        f"lot {listing_id}",
+        market=market,
+        vendor=vendor,
+        eur=str(ppg * 10),
+        substances=[(n, "x") for n in substances],
+        seen=T0 + timedelta(days=day),
+    )
+    row.extraction["price_per_gram_eur"] = ppg
+    return row
+
+
+@pytest.fixture
+def sightings(store):
+    """Three runs: Monday 5 Jan, Tuesday 6 Jan, Monday 12 Jan 2026."""
+    days = {
+        0: [
+            ("a", ["ketamine"], "rex", "m1", 10),
+            ("b", ["ketamine"], "ann", "m1", 12),
+            ("c", ["mdma"], "rex", "m2", 4),
+            ("d", ["ketamine", "mdma"], "bob", "m2", 20),
+        ],
+        1: [
+            ("a", ["ketamine"], "rex", "m1", 10),
+            ("c", ["mdma"], "rex", "m2", 5),
+            ("e", ["ketamine"], "rex", "m2", 8),
+        ],
+        7: [("a", ["ketamine"], "rex", "m1", 9)],
+    }
+    for day, rows in days.items():
+        run = store.start_run(CrawlRun(market="m1", started_at=T0 + timedelta(days=day))).id
+        for row in rows:
+            store.record_listing(sighting(*row, day), run)
+    store.flush()
+
+
+def points(found):
+    return [(str(p.period) if p.period else None, p.substance, p.listings, p.vendors) for p in found]
+
+
+def test_listings_and_vendors_per_substance_per_day_and_week(store, sightings):
+    assert points(store.substance_trend(TrendQuery(interval="day"))) == [
+        ("2026-01-05", "ketamine", 3, 3),
+        ("2026-01-05", "mdma", 2, 2),
+        ("2026-01-06", "ketamine", 2, 1),
+        ("2026-01-06", "mdma", 1, 1),
+        ("2026-01-12", "ketamine", 1, 1),
+    ]
+    assert points(store.substance_trend(TrendQuery(interval="week"))) == [
+        ("2026-01-05", "ketamine", 4, 3),
+        ("2026-01-05", "mdma", 2, 2),
+        ("2026-01-12", "ketamine", 1, 1),
+    ]
+    assert points(store.substance_trend(TrendQuery(interval="all"))) == [
+        (None, "ketamine", 4, 3),
+        (None, "mdma", 2, 2),
+    ]
+    assert points(store.substance_trend(TrendQuery(markets=("M2",), substances=("mdma",)))) == [
+        ("2026-01-05", "mdma", 2, 2),
+        ("2026-01-06", "mdma", 1, 1),
+    ]
+    until_tuesday = TrendQuery(since=T0 + timedelta(days=1), until=T0 + timedelta(days=2), interval="all")
+    assert points(store.substance_trend(until_tuesday)) == [(None, "ketamine", 2, 1), (None, "mdma", 1, 1)]
+
+
+def test_median_price_per_gram_per_substance_and_market(store, sightings):
+    found = {
+        (str(p.period) if p.period else None, p.substance, p.market): (p.median_eur_per_gram, p.sightings)
+        for p in store.price_per_gram(TrendQuery(interval="all"))
+    }
+    assert list(found) == [(None, "ketamine", "m1"), (None, "ketamine", "m2"), (None, "mdma", "m2")]
+    assert found[(None, "ketamine", "m1")] == (pytest.approx(10.0), 4)  # 10, 12, 10, 9
+    assert found[(None, "mdma", "m2")] == (pytest.approx(5.0), 3)  # 4, 20, 5
+    assert found[(None, "ketamine", "m2")][1] == 2
+    weekly = [
+        (str(p.period), p.substance, p.market, p.sightings)
+        for p in store.price_per_gram(TrendQuery(interval="week", substances=("ketamine",)))
+    ]
+    assert weekly == [
+        ("2026-01-05", "ketamine", "m1", 3),
+        ("2026-01-05", "ketamine", "m2", 2),
+        ("2026-01-12", "ketamine", "m1", 1),
+    ]
 
 
 # --- runs, locks -----------------------------------------------------------------------------

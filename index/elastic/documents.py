@@ -157,7 +157,7 @@ def sighting_doc(run_id: int, at: datetime | None, listing: Listing) -> dict[str
         "market": listing.market,
         "listing_id": listing.listing_id,
         "key": doc_id(listing.market, listing.listing_id),
-        "vendor": listing.vendor,
+        "vendor": listing.vendor or None,
         "substances": sorted({s["name"] for s in substances}),
         "classes": sorted({s.get("class", "other") for s in substances}),
         "ships_from": list(listing.ships_from),

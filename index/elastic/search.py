@@ -22,6 +22,35 @@ SORTS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+#: Facet name -> the keyword field it counts.
+FACET_FIELDS = {
+    "substance": "substances",
+    "class": "classes",
+    "market": "market",
+    "vendor": "vendor",
+    "ships_from": "ships_from",
+    "ships_to": "ships_to",
+}
+
+
+def facet_aggs(fields: tuple[str, ...], size: int) -> dict[str, Any]:
+    """A terms aggregation per facet, ordered as every backend orders facets."""
+    unknown = [f for f in fields if f not in FACET_FIELDS]
+    if unknown:
+        raise ValueError(f"unknown facet {unknown[0]!r}; expected one of: {', '.join(FACET_FIELDS)}")
+    return {
+        name: {
+            "terms": {
+                "field": FACET_FIELDS[name],
+                "size": size,
+                "order": [{"_count": "desc"}, {"_key": "asc"}],
+                "exclude": [""],
+            }
+        }
+        for name in fields
+    }
+
+
 def text_clause(text: str) -> dict[str, Any] | None:
     words = fold(text).split()
     if not words:

@@ -17,15 +17,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from index.elastic import admin, locks
+from index.elastic import admin, locks, trends
 from index.elastic import documents as docs
 from index.elastic.client import ClusterConfig, classify, connect, healthy
 from index.elastic.mapping import alias
-from index.elastic.search import listing_query, listing_sort
+from index.elastic.search import facet_aggs, listing_query, listing_sort
 from index.elastic.writer import BulkWriter, ClusterUnavailable
 from index.errors import StoreError
 from index.evidence import check_sha256
-from index.query import ListingHit, ListingQuery, SearchResult
+from index.query import (
+    FACETS,
+    Facets,
+    ListingHit,
+    ListingQuery,
+    PricePoint,
+    SearchResult,
+    SubstancePoint,
+    TrendQuery,
+    decode_cursor,
+    encode_cursor,
+)
 from index.records import (
     CrawlRun,
     Evidence,
@@ -560,18 +571,42 @@ class ElasticStore:
 
     # --- search ---------------------------------------------------------------------------------
     def search(self, query: ListingQuery) -> SearchResult:
-        body = {
+        sort = listing_sort(query)
+        body: dict[str, Any] = {
             "query": listing_query(query),
-            "sort": listing_sort(query),
-            "from": query.offset,
-            "size": query.limit,
+            "sort": sort,
+            "size": query.limit + 1,  # one more says whether a next page exists
             "track_total_hits": True,
         }
+        if query.after:
+            body["search_after"] = decode_cursor(query.after, len(sort))
+        else:
+            body["from"] = query.offset
         found = self._search("listings", body)["hits"]
-        hits = [
-            ListingHit(docs.listing_of(h["_source"]), float(h.get("_score") or 0.0)) for h in found["hits"]
-        ]
-        return SearchResult(total=int(found["total"]["value"]), hits=hits)
+        page = found["hits"][: query.limit]
+        hits = [ListingHit(docs.listing_of(h["_source"]), float(h.get("_score") or 0.0)) for h in page]
+        more = len(found["hits"]) > query.limit
+        return SearchResult(
+            total=int(found["total"]["value"]),
+            hits=hits,
+            next_after=encode_cursor(page[-1]["sort"]) if more and page else None,
+        )
+
+    def substance_trend(self, query: TrendQuery) -> list[SubstancePoint]:
+        answer = self._search("sightings", trends.substance_trend_body(query))["aggregations"]
+        return trends.substance_points(query, answer)
+
+    def price_per_gram(self, query: TrendQuery) -> list[PricePoint]:
+        answer = self._search("sightings", trends.price_body(query))["aggregations"]
+        return trends.price_points(query, answer)
+
+    def facets(self, query: ListingQuery, fields: tuple[str, ...] = FACETS, size: int = 10) -> Facets:
+        aggs = facet_aggs(fields, size)
+        body = {"query": listing_query(query), "size": 0, "aggs": aggs}
+        found = self._search("listings", body)["aggregations"]
+        return {
+            name: [(str(b["key"]), int(b["doc_count"])) for b in found[name]["buckets"]] for name in fields
+        }
 
     # --- administration (`vigil index …`) --------------------------------------------------
     def status(self) -> dict[str, Any]:

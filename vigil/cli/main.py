@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "vigil.cli.demo",
     "vigil.cli.es",
     "vigil.cli.index",
+    "vigil.cli.trends",
 ]
 
 #: Exceptions that are the user's to fix, and their exit codes.

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from index.query import SORT_KEYS
+from index.query import FACETS, SORT_KEYS
 from vigil.cli.common import ConfigDirOption, DataDirOption, settings
 from vigil.cli.text import console, safe
 from vigil.services.search import SearchRequest, search
@@ -48,7 +48,14 @@ def search_command(
     status: Annotated[str, typer.Option(help="active, removed or any.")] = "any",
     sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORT_KEYS)}.")] = "relevance",
     limit: Annotated[int, typer.Option(help="Results per page (1-10000).")] = 20,
-    page: Annotated[int, typer.Option(help="Page number, from 1.")] = 1,
+    page: Annotated[int, typer.Option(help="Page number, from 1 (up to the 10000th listing).")] = 1,
+    after: Annotated[
+        str, typer.Option(help="Deep paging: the cursor printed after the previous page (any depth).")
+    ] = "",
+    facet: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Count the matches by: {', '.join(FACETS)} (repeatable; table and json)."),
+    ] = None,
     output: Annotated[
         str, typer.Option("--format", help="table, json (one object per line) or csv.")
     ] = "table",
@@ -80,15 +87,21 @@ def search_command(
         sort=sort,
         limit=limit,
         page=page,
+        after=after,
+        facets=tuple(facet or ()),
     )
     result = search(settings(data_dir=data_dir, config_dir=config_dir), request)
     if fmt == "json":
         for hit in result["hits"]:
             sys.stdout.write(json.dumps(hit, ensure_ascii=False) + "\n")
+        if result.get("facets"):
+            sys.stdout.write(json.dumps({"facets": result["facets"]}, ensure_ascii=False) + "\n")
     elif fmt == "csv":
         _csv(result["hits"])
     else:
         _table(result)
+    if result["next_after"]:  # stderr: stdout stays the listings only, for pipes
+        typer.echo(f"next page: --after {result['next_after']}", err=True)
 
 
 def _names(hit: dict[str, Any]) -> str:
@@ -139,7 +152,13 @@ def _table(result: dict[str, Any]) -> None:
     out.print(table)
     hits, total = result["hits"], result["total"]
     first = (result["page"] - 1) * result["limit"] + 1 if hits else 0
-    out.print(f"{first}-{first + len(hits) - 1 if hits else 0} of {total} listings")
+    if result["page"] is None:
+        out.print(f"{len(hits)} of {total} listings")
+    else:
+        out.print(f"{first}-{first + len(hits) - 1 if hits else 0} of {total} listings")
+    for name, values in result.get("facets", {}).items():
+        counts = ", ".join(f"{safe(v['value'])} {v['count']}" for v in values)
+        out.print(f"{name}: {counts or '-'}")
 
 
 def register(root: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from crawler.config import market_files
-from index.query import SORT_KEYS, ListingQuery
+from index.query import FACETS, SORT_KEYS, ListingQuery
 from index.records import Listing, Price
 from index.store import Store
 from nlp.lexicon import CLASSES
@@ -47,19 +47,32 @@ class SearchRequest:
     sort: str = "relevance"
     limit: int = 20
     page: int = 1
+    after: str = ""  # the `next_after` of the previous page: deep paging, `page` ignored
+    facets: tuple[str, ...] = ()  # count the matches by these (see FACETS)
+    facet_size: int = 10
 
 
 def search(settings: Settings, request: SearchRequest) -> dict[str, Any]:
     query = build_query(request)  # bad input is reported before the index is opened
     with reading(settings) as store:
         check_markets(request.markets, known_markets(settings, store))
-        result = store.search(query)
-    return {
+        try:
+            result = store.search(query)
+        except ValueError as exc:  # a cursor that is not ours
+            raise UsageError(str(exc)) from None
+        counts = store.facets(query, request.facets, request.facet_size) if request.facets else {}
+    out: dict[str, Any] = {
         "total": result.total,
-        "page": request.page,
+        "page": None if request.after else request.page,
         "limit": request.limit,
+        "next_after": result.next_after,
         "hits": [listing_json(hit.listing, hit.score) for hit in result.hits],
     }
+    if request.facets:
+        out["facets"] = {
+            name: [{"value": v, "count": n} for v, n in values] for name, values in counts.items()
+        }
+    return out
 
 
 def known_markets(settings: Settings, store: Store) -> set[str]:
@@ -71,9 +84,7 @@ def check_markets(names: tuple[str, ...], markets: set[str]) -> None:
     lowered = {m.lower() for m in markets}
     missing = [m for m in names if m.lower() not in lowered]
     if missing:
-        raise UsageError(
-            f"unknown market {missing[0]!r}; known: {', '.join(sorted(markets)) or 'none'}"
-        )
+        raise UsageError(f"unknown market {missing[0]!r}; known: {', '.join(sorted(markets)) or 'none'}")
 
 
 def build_query(request: SearchRequest) -> ListingQuery:
@@ -88,10 +99,15 @@ def build_query(request: SearchRequest) -> ListingQuery:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, not {request.status!r}")
     if request.limit < 1 or request.limit > 10_000 or request.page < 1:
         raise UsageError("limit must be 1 to 10000 and page at least 1")
+    if not request.after and request.page * request.limit > 10_000:
+        raise UsageError("pages beyond the 10000th listing: page with the cursor (--after) instead")
+    unknown_facets = [f for f in request.facets if f not in FACETS]
+    if unknown_facets or not 1 <= request.facet_size <= 1000:
+        raise UsageError(f"facets are {', '.join(FACETS)} (1 to 1000 values each), not {unknown_facets}")
     for name, value in (("min price", request.min_price), ("max price", request.max_price)):
         if value is not None and not (0 <= value < 1e12):
             raise UsageError(f"{name} must be a non-negative amount in EUR, not {value}")
-    substances = tuple(_canonical(s) for s in request.substances)
+    substances = tuple(canonical_substance(s) for s in request.substances)
     if request.text:
         substances += resolve_substances(request.text)
     return ListingQuery(
@@ -111,6 +127,7 @@ def build_query(request: SearchRequest) -> ListingQuery:
         sort=request.sort,  # type: ignore[arg-type]
         limit=request.limit,
         offset=(request.page - 1) * request.limit,
+        after=request.after,
     )
 
 
@@ -123,7 +140,7 @@ def resolve_substances(text: str) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _canonical(name: str) -> str:
+def canonical_substance(name: str) -> str:
     from nlp.lexicon import load
 
     by_name = {n.lower(): n for n in load().by_canonical()}

@@ -1,0 +1,61 @@
+"""Trends for monitoring and early warning: how many listings and vendors offer each substance
+per day or week, and the median price per gram per substance and market. Rows are plain dicts
+(docs/services.md); the numbers come from the sightings, every listing every run saw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.query import INTERVALS, TrendQuery
+from vigil.services.errors import UsageError
+from vigil.services.index import reading
+from vigil.services.search import canonical_substance, parse_date
+from vigil.settings import Settings
+
+
+def trend_query(
+    *,
+    interval: str = "day",
+    since: str | None = None,
+    until: str | None = None,
+    markets: tuple[str, ...] = (),
+    substances: tuple[str, ...] = (),
+) -> TrendQuery:
+    """The backend query; UsageError names the first bad value."""
+    if interval not in INTERVALS:
+        raise UsageError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
+    return TrendQuery(
+        since=parse_date(since, "since"),
+        until=parse_date(until, "until", end_of_day=True),
+        markets=markets,
+        substances=tuple(dict.fromkeys(canonical_substance(s) for s in substances)),
+        interval=interval,  # type: ignore[arg-type]
+    )
+
+
+def substance_trend(settings: Settings, query: TrendQuery) -> list[dict[str, Any]]:
+    with reading(settings) as store:
+        found = store.substance_trend(query)
+    return [
+        {"period": _day(p.period), "substance": p.substance, "listings": p.listings, "vendors": p.vendors}
+        for p in found
+    ]
+
+
+def price_per_gram(settings: Settings, query: TrendQuery) -> list[dict[str, Any]]:
+    with reading(settings) as store:
+        found = store.price_per_gram(query)
+    return [
+        {
+            "period": _day(p.period),
+            "substance": p.substance,
+            "market": p.market,
+            "median_eur_per_gram": round(p.median_eur_per_gram, 2),
+            "sightings": p.sightings,
+        }
+        for p in found
+    ]
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else value.isoformat()

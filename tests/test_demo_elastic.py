@@ -74,14 +74,16 @@ def test_the_demo_on_elasticsearch_prints_the_same_summary(both):
 
 @pytest.mark.parametrize("args", documented_searches(), ids=lambda a: " ".join(a) or "(no text)")
 def test_documented_searches_find_the_same_hits_on_both(both, args):
-    answers = {}
+    answers, facets = {}, {}
     for backend in ("sqlite", "elasticsearch"):
         result = vigil_on(both, backend, "search", *args, "--format", "json", "--limit", "1000")
         assert result.returncode == 0, result.stderr[-2000:]
-        answers[backend] = [
-            (h["market"], h["listing_id"]) for h in map(json.loads, result.stdout.splitlines())
-        ]
+        lines = [json.loads(line) for line in result.stdout.splitlines()]
+        facets[backend] = [line["facets"] for line in lines if "facets" in line]
+        answers[backend] = [(h["market"], h["listing_id"]) for h in lines if "facets" not in h]
     assert set(answers["sqlite"]) == set(answers["elasticsearch"])
+    assert facets["sqlite"] == facets["elasticsearch"]
+    assert bool(facets["sqlite"]) == ("--facet" in args)
     if "--sort" in args:
         assert answers["sqlite"] == answers["elasticsearch"]
 

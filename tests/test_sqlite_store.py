@@ -119,3 +119,25 @@ def test_an_index_from_before_the_links_migration_gets_its_links(tmp_path):
     assert store.seen_in_run(1, "m1", "1")
     assert store.search(ListingQuery(text="ketamine")).total == 1
     store.close()
+
+
+def test_connections_opening_a_new_index_together_all_succeed(tmp_path):
+    """A reader that finds an index mid-migration (a crawl just starting) must not trip on it."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.migrations import MIGRATIONS, migrate
+
+    for attempt in range(20):
+        path = tmp_path / f"race{attempt}.sqlite3"
+
+        def open_and_migrate(path=path) -> list[str]:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+            try:
+                return migrate(conn)
+            finally:
+                conn.close()
+
+        with ThreadPoolExecutor(4) as pool:
+            applied = list(pool.map(lambda _: open_and_migrate(), range(4)))
+        assert sorted(name for names in applied for name in names) == sorted(n for n, _ in MIGRATIONS)

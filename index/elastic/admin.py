@@ -46,7 +46,7 @@ def current_index(client: Any, prefix: str, name: str) -> str | None:
         if classify(exc) == "not_found":
             return None
         raise
-    return sorted(found)[-1] if found else None
+    return max(found, key=version_of) if found else None
 
 
 def version_of(index: str) -> int:

@@ -11,39 +11,24 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from index.elastic import admin, locks, trends
+from index.elastic import admin, locks
 from index.elastic import documents as docs
 from index.elastic.client import ClusterConfig, classify, connect, healthy
-from index.elastic.mapping import alias
-from index.elastic.search import facet_aggs, listing_query, listing_sort
+from index.elastic.reads import ClusterReads
 from index.elastic.writer import BulkWriter, ClusterUnavailable
 from index.errors import StoreError
 from index.evidence import check_sha256
-from index.query import (
-    FACETS,
-    Facets,
-    ListingHit,
-    ListingQuery,
-    PricePoint,
-    SearchResult,
-    SubstancePoint,
-    TrendQuery,
-    decode_cursor,
-    encode_cursor,
-)
 from index.records import (
     CrawlRun,
     Evidence,
     EvidenceLink,
     Listing,
     LockOwner,
-    MarketLocked,
     Observation,
     Vendor,
 )
@@ -55,10 +40,12 @@ logger = logging.getLogger(__name__)
 
 #: How often a spooling writer looks whether the cluster is back (seconds).
 RETRY_REPLAY_EVERY = 5.0
-_PAGE = 1000
 
 
-class ElasticStore:
+class ElasticStore(ClusterReads):
+    """The Store protocol on a cluster: reads from `ClusterReads`, writes through the bulk
+    writer and the spool."""
+
     def __init__(self, config: ClusterConfig, spool_dir: Path, *, readonly: bool = False) -> None:
         self.config = config
         self.client = connect(config)
@@ -90,52 +77,6 @@ class ElasticStore:
             if classify(exc) != "unavailable":
                 raise StoreError(f"cannot open the index on {self._where}: {exc}") from exc
             self.writer.divert()
-
-    @property
-    def _where(self) -> str:
-        return f"{self.config.product} at {', '.join(self.config.hosts)}"
-
-    def _index(self, name: str) -> str:
-        return alias(self.config.index_prefix, name)
-
-    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """A read or a synchronous write; client errors leave as `StoreError`."""
-        try:
-            return fn(*args, **kwargs)
-        except (StoreError, MarketLocked):
-            raise
-        except Exception as exc:
-            if classify(exc) == "unavailable":
-                raise ClusterUnavailable(f"{what}: {self._where} is unreachable") from exc
-            raise StoreError(f"{what} on {self._where} failed: {exc}") from exc
-
-    def _get(self, name: str, doc_id: str) -> dict[str, Any] | None:
-        try:
-            found = self.client.get(index=self._index(name), id=doc_id)
-        except Exception as exc:
-            if classify(exc) == "not_found":
-                return None
-            if classify(exc) == "unavailable":
-                raise ClusterUnavailable(f"read {name}: {self._where} is unreachable") from exc
-            raise StoreError(f"read {name}/{doc_id} on {self._where} failed: {exc}") from exc
-        return dict(found["_source"])
-
-    def _search(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call(f"search {name}", self.client.search, index=self._index(name), body=body)
-
-    def _scan(self, name: str, query: dict[str, Any], sort: list[Any]) -> Iterator[dict[str, Any]]:
-        """Every matching document, paged with `search_after` (no scroll state to leak)."""
-        after = None
-        while True:
-            body: dict[str, Any] = {"query": query, "sort": sort, "size": _PAGE}
-            if after is not None:
-                body["search_after"] = after
-            hits = self._search(name, body)["hits"]["hits"]
-            for hit in hits:
-                yield hit["_source"]
-            if len(hits) < _PAGE:
-                return
-            after = hits[-1]["sort"]
 
     def _refresh(self, *names: str) -> None:
         self._call("refresh", self.client.indices.refresh, index=",".join(self._index(n) for n in names))
@@ -298,22 +239,6 @@ class ElasticStore:
         self.writer.submit([self._action("runs", str(run.id), docs.run_doc(run))])
         self.flush()
 
-    def runs(self, market: str | None = None, limit: int = 20) -> list[CrawlRun]:
-        query = {"term": {"market": market}} if market else {"match_all": {}}
-        hits = self._search("runs", {"query": query, "sort": [{"id": "desc"}], "size": limit})["hits"]["hits"]
-        return [docs.run_of(h["_source"]) for h in hits]
-
-    def get_run(self, run_id: int) -> CrawlRun | None:
-        source = self._get("runs", str(run_id))
-        return None if source is None else docs.run_of(source)
-
-    def markets(self) -> list[str]:
-        found: set[str] = set()
-        for name in ("listings", "runs"):
-            body = {"size": 0, "aggs": {"m": {"terms": {"field": "market", "size": 10000}}}}
-            found.update(b["key"] for b in self._search(name, body)["aggregations"]["m"]["buckets"])
-        return sorted(found)
-
     # --- listings ---------------------------------------------------------------------------
     def get_listing(self, market: str, listing_id: str) -> Listing | None:
         queued = self._written.get((market, listing_id))
@@ -465,35 +390,6 @@ class ElasticStore:
         self._refresh("listings", "observations")
         return [listing.listing_id for listing in gone]
 
-    def observations(self, market: str, listing_id: str) -> list[Observation]:
-        query = {"bool": {"filter": [{"term": {"market": market}}, {"term": {"listing_id": listing_id}}]}}
-        return [docs.observation_of(s) for s in self._scan("observations", query, [{"run_id": "asc"}])]
-
-    def _count(self, name: str, filters: list[dict[str, Any]]) -> int:
-        body = {"query": {"bool": {"filter": filters}}}
-        return int(
-            self._call(f"count {name}", self.client.count, index=self._index(name), body=body)["count"]
-        )
-
-    def count_listings(self, market: str | None = None, status: str | None = None) -> int:
-        filters = [{"term": {"market": market}}] if market else []
-        if status:
-            filters.append({"term": {"status": status}})
-        return self._count("listings", filters)
-
-    def count_observations(self, market: str | None = None) -> int:
-        return self._count("observations", [{"term": {"market": market}}] if market else [])
-
-    def listings_of_vendor(self, market: str, alias_: str, limit: int = 100) -> list[Listing]:
-        body = {
-            "query": {
-                "bool": {"filter": [{"term": {"market": market}}, {"term": {"vendor.lower": alias_.lower()}}]}
-            },
-            "sort": [{"last_seen": "desc"}, {"market": "asc"}, {"listing_id": "asc"}],
-            "size": limit,
-        }
-        return [docs.listing_of(h["_source"]) for h in self._search("listings", body)["hits"]["hits"]]
-
     # --- vendors and evidence ------------------------------------------------------------------
     def write_vendor(self, vendor: Vendor, pages: Pages = ()) -> None:
         """Store the vendor's profile; its `first_seen` stays the first one written."""
@@ -525,88 +421,12 @@ class ElasticStore:
             self.writer.submit(actions)
             self._vendors_written[key] = source
 
-    def get_vendor(self, market: str, alias_: str) -> Vendor | None:
-        source = self._get("vendors", docs.doc_id(market, alias_))
-        return None if source is None else docs.vendor_of(source)
-
-    def vendors(self, market: str | None = None) -> list[Vendor]:
-        query = {"term": {"market": market}} if market else {"match_all": {}}
-        return [
-            docs.vendor_of(s) for s in self._scan("vendors", query, [{"market": "asc"}, {"alias": "asc"}])
-        ]
-
-    def vendors_named(self, alias_: str) -> list[Vendor]:
-        query = {"term": {"alias.lower": alias_.lower()}}
-        return [
-            docs.vendor_of(s) for s in self._scan("vendors", query, [{"market": "asc"}, {"alias": "asc"}])
-        ]
-
     def add_evidence(self, evidence: Evidence) -> bool:
         check_sha256(evidence.sha256)
         self.writer.submit(
             [self._action("evidence", evidence.sha256, docs.evidence_doc(evidence), op="create")]
         )
         return True
-
-    def get_evidence(self, sha256: str) -> Evidence | None:
-        source = self._get("evidence", check_sha256(sha256))
-        return None if source is None else docs.evidence_of(source)
-
-    def iter_evidence(self) -> Iterator[Evidence]:
-        for source in self._scan("evidence", {"match_all": {}}, [{"sha256": "asc"}]):
-            yield docs.evidence_of(source)
-
-    def evidence_links(self, sha256: str) -> list[EvidenceLink]:
-        query = {"term": {"sha256": check_sha256(sha256)}}
-        sort = [{"record": "asc"}, {"market": "asc"}, {"key": "asc"}, {"role": "asc"}]
-        return [docs.link_of(s) for s in self._scan("links", query, sort)]
-
-    def links_of(self, record: str, market: str, key: str) -> list[EvidenceLink]:
-        query = {
-            "bool": {
-                "filter": [{"term": {"record": record}}, {"term": {"market": market}}, {"term": {"key": key}}]
-            }
-        }
-        return [docs.link_of(s) for s in self._scan("links", query, [{"role": "asc"}, {"sha256": "asc"}])]
-
-    # --- search ---------------------------------------------------------------------------------
-    def search(self, query: ListingQuery) -> SearchResult:
-        sort = listing_sort(query)
-        body: dict[str, Any] = {
-            "query": listing_query(query),
-            "sort": sort,
-            "size": query.limit + 1,  # one more says whether a next page exists
-            "track_total_hits": True,
-        }
-        if query.after:
-            body["search_after"] = decode_cursor(query.after, len(sort))
-        else:
-            body["from"] = query.offset
-        found = self._search("listings", body)["hits"]
-        page = found["hits"][: query.limit]
-        hits = [ListingHit(docs.listing_of(h["_source"]), float(h.get("_score") or 0.0)) for h in page]
-        more = len(found["hits"]) > query.limit
-        return SearchResult(
-            total=int(found["total"]["value"]),
-            hits=hits,
-            next_after=encode_cursor(page[-1]["sort"]) if more and page else None,
-        )
-
-    def substance_trend(self, query: TrendQuery) -> list[SubstancePoint]:
-        answer = self._search("sightings", trends.substance_trend_body(query))["aggregations"]
-        return trends.substance_points(query, answer)
-
-    def price_per_gram(self, query: TrendQuery) -> list[PricePoint]:
-        answer = self._search("sightings", trends.price_body(query))["aggregations"]
-        return trends.price_points(query, answer)
-
-    def facets(self, query: ListingQuery, fields: tuple[str, ...] = FACETS, size: int = 10) -> Facets:
-        aggs = facet_aggs(fields, size)
-        body = {"query": listing_query(query), "size": 0, "aggs": aggs}
-        found = self._search("listings", body)["aggregations"]
-        return {
-            name: [(str(b["key"]), int(b["doc_count"])) for b in found[name]["buckets"]] for name in fields
-        }
 
     # --- administration (`vigil index …`) --------------------------------------------------
     def status(self) -> dict[str, Any]:

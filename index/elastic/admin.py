@@ -78,18 +78,23 @@ def status(client: Any, config: ClusterConfig) -> dict[str, Any]:
     }
 
 
-def scan(client: Any, index: str, page: int = 1000) -> Iterator[dict[str, Any]]:
-    """Every document of an index as a hit (`_id`, `_source`), in `_id` order."""
-    after = None
-    while True:
-        body: dict[str, Any] = {"query": {"match_all": {}}, "sort": [{"_id": "asc"}], "size": page}
-        if after is not None:
-            body["search_after"] = after
-        hits = client.search(index=index, body=body)["hits"]["hits"]
-        yield from hits
-        if len(hits) < page:
-            return
-        after = hits[-1]["sort"]
+def scan(client: Any, index: str, page: int = 1000, keep_alive: str = "5m") -> Iterator[dict[str, Any]]:
+    """Every document of an index as a hit (`_id`, `_source`), from one consistent snapshot.
+
+    A scroll, because both products support it alike (point-in-time has two APIs) and sorting
+    by `_id` is refused by Elasticsearch 8."""
+    found = client.search(
+        index=index, body={"query": {"match_all": {}}, "sort": ["_doc"], "size": page}, scroll=keep_alive
+    )
+    scroll_id = found.get("_scroll_id")
+    try:
+        while hits := found["hits"]["hits"]:
+            yield from hits
+            found = client.scroll(scroll_id=scroll_id, scroll=keep_alive)
+            scroll_id = found.get("_scroll_id", scroll_id)
+    finally:
+        if scroll_id:
+            client.clear_scroll(scroll_id=scroll_id)
 
 
 def migrate(

@@ -3,11 +3,14 @@ migrations. The behaviour every backend shares is in test_store.py."""
 
 from __future__ import annotations
 
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from index.migrations import MIGRATIONS, migrate
 from index.query import ListingQuery
 from index.records import CrawlRun, Listing, Price
 from index.sqlite import SqliteStore
@@ -123,11 +126,6 @@ def test_an_index_from_before_the_links_migration_gets_its_links(tmp_path):
 
 def test_connections_opening_a_new_index_together_all_succeed(tmp_path):
     """A reader that finds an index mid-migration (a crawl just starting) must not trip on it."""
-    import sqlite3
-    from concurrent.futures import ThreadPoolExecutor
-
-    from index.migrations import MIGRATIONS, migrate
-
     for attempt in range(20):
         path = tmp_path / f"race{attempt}.sqlite3"
 

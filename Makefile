@@ -22,14 +22,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages the tests need: Java and Maven run and fetch the Elasticsearch and
-# OpenSearch nodes (installed only when missing, and only as root with apt-get).
+# OpenSearch nodes; Chromium renders browser-only markets (Playwright cannot download its
+# own browser here). Installed only when missing, and only as root with apt-get.
+SYSTEM_PACKAGES := default-jre-headless maven chromium
 system:
-	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+	@command -v java >/dev/null && command -v mvn >/dev/null && command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless maven; \
-	  else echo "make test needs java and mvn: apt-get install default-jre-headless maven" >&2; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	  else echo "make test needs java, mvn and chromium: apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; fi; }
 
-demo: install
+demo: install system
 	$(BIN)/vigil demo run
 
 lint: install

@@ -196,16 +196,42 @@ class NavigationSpec(_Strict):
     )
 
 
+PROXY_SCHEMES = ("socks5h", "socks5", "http", "https")
+
+
 class AccessSpec(_Strict):
+    """How requests leave: directly, through an HTTP proxy, or through Tor.
+
+    `tor` sends every request, names included, through a SOCKS5 proxy (`socks5h://`; Tor
+    resolves the names) or an HTTP proxy in front of Tor (Privoxy); without a `proxy` of its
+    own the market uses the `tor_proxy` setting. A `.onion` mirror needs `tor`.
+    """
+
     mode: Literal["direct", "proxy", "tor"] = "direct"
     proxy: str | None = Field(
-        default=None, description="HTTP proxy URL; required for mode proxy and tor"
+        default=None,
+        description="proxy URL: socks5h://127.0.0.1:9050 (Tor) or http://127.0.0.1:8118 (Privoxy); "
+        "required for mode proxy; for mode tor the `tor_proxy` setting is the default",
     )
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+            raise ValueError(
+                f"{value!r} is not a proxy URL; expected socks5h://HOST:PORT or http://HOST:PORT"
+            )
+        return value
 
     @model_validator(mode="after")
     def _proxy_when_needed(self) -> AccessSpec:
-        if self.mode in ("proxy", "tor") and not self.proxy:
-            raise ValueError(f"access mode {self.mode} needs `proxy` (e.g. http://127.0.0.1:8118)")
+        if self.mode == "proxy" and not self.proxy:
+            raise ValueError("access mode proxy needs `proxy` (e.g. http://127.0.0.1:8118)")
+        if self.mode == "direct" and self.proxy:
+            raise ValueError("access mode direct takes no `proxy`; use mode proxy or tor")
         return self
 
 
@@ -293,11 +319,24 @@ class MarketConfig(_Strict):
                 raise ValueError(f"{url!r} is not an http(s) URL")
         return [url.rstrip("/") for url in value]
 
+    @model_validator(mode="after")
+    def _onion_needs_tor(self) -> MarketConfig:
+        onions = [u for u in self.mirrors if _is_onion(u)]
+        if onions and self.access.mode != "tor":
+            raise ValueError(
+                f"mirror {onions[0]} is an .onion address: it needs `access: {{mode: tor}}` "
+                f"(fail closed: never fetched with access {self.access.mode})"
+            )
+        return self
+
     @property
     def needs_anonymity(self) -> bool:
         """Onion mirrors and Tor markets must never be fetched without the proxy."""
-        onion = any((urlsplit(u).hostname or "").endswith(".onion") for u in self.mirrors)
-        return onion or self.access.mode == "tor"
+        return self.access.mode == "tor" or any(_is_onion(u) for u in self.mirrors)
+
+
+def _is_onion(url: str) -> bool:
+    return (urlsplit(url).hostname or "").endswith(".onion")
 
 
 def _check_field_names(value: dict[str, FieldSpec], known: list[str]) -> dict[str, FieldSpec]:
@@ -397,8 +436,13 @@ def load_market(markets_dir: Path, market_id: str) -> MarketConfig:
     return load_market_file(path)
 
 
-def with_mirrors(config: MarketConfig, mirrors: list[str]) -> MarketConfig:
-    """The same market at other addresses (a new mirror, or a test server)."""
+def with_mirrors(
+    config: MarketConfig, mirrors: list[str], access: dict[str, Any] | None = None
+) -> MarketConfig:
+    """The same market at other addresses (a new mirror, or a test server), and optionally
+    reached another way (the demo serves its dark market under an onion name through Tor)."""
     data = config.model_dump()
     data["mirrors"] = mirrors
+    if access is not None:
+        data["access"] = access
     return parse_market(data, f"<{config.id} with mirrors {mirrors}>")

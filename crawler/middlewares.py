@@ -25,10 +25,12 @@ from crawler.clock import Clock
 from crawler.config import DetectSpec, MarketConfig
 from crawler.fields import matches
 from crawler.secrets import session_cookie
+from crawler.tor import AnonymityError, ProxyUnreachable, isolated, market_proxy
 
 logger = logging.getLogger(__name__)
 
 NEEDS_SESSION = "needs_session"
+PROXY_UNREACHABLE = "proxy_unreachable"
 
 
 def _config(crawler: Crawler) -> MarketConfig | None:
@@ -42,12 +44,14 @@ def _is_onion(url: str) -> bool:
 class AnonymityGuardMiddleware:
     """Fail closed: a `.onion` URL or a Tor market is never fetched without its proxy.
 
-    Requests of a market with a proxy go through it (names are resolved by the proxy, so
-    no clear-web DNS lookup ever happens for an onion name).
+    Requests of a market with a proxy go through it, with the market's own SOCKS credentials
+    (its own Tor circuit); names are resolved by the proxy, so no clear-web DNS lookup ever
+    happens for an onion name. A proxy that stops answering stops the crawl.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.tor_proxy = crawler.settings.get("VIGIL_TOR_PROXY") or "socks5h://127.0.0.1:9050"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AnonymityGuardMiddleware:
@@ -55,14 +59,21 @@ class AnonymityGuardMiddleware:
 
     def process_request(self, request: Request) -> None:
         config = _config(self.crawler)
-        proxy = config.access.proxy if config else None
+        proxy = market_proxy(config, self.tor_proxy) if config else None
         if proxy:
-            request.meta["proxy"] = proxy
+            request.meta["proxy"] = isolated(proxy, config.id) if config else proxy
             return
         if _is_onion(request.url) or (config is not None and config.needs_anonymity):
             self.crawler.stats.inc_value("vigil/anonymity/refused")
             logger.error("refused %s: Tor or .onion without a proxy (fail closed)", request.url)
             raise IgnoreRequest("anonymity: no proxy configured")
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, ProxyUnreachable | AnonymityError):
+            self.crawler.stats.inc_value("vigil/anonymity/proxy_unreachable")
+            logger.error("%s: %s", getattr(_config(self.crawler), "id", "?"), exception)
+            self.crawler.stats.set_value("vigil/close_message", str(exception))
+            close_crawl(self.crawler, PROXY_UNREACHABLE)
 
 
 class OffsiteMiddleware(ScrapyOffsiteMiddleware):

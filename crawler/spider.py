@@ -8,6 +8,7 @@ visited according to `listings.fetch_pages`; vendor pages once each.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,17 +27,20 @@ from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.fields import read_all, read_field, read_fields, select
 from crawler.items import ListingItem, PageCapture, VendorItem
+from crawler.tor import download_handlers
 
 
 class MarketSpider(scrapy.Spider):
     name = "market"
 
-    def __init__(self, market: str = "", mirror: str = "", **kwargs: Any) -> None:
+    def __init__(self, market: str = "", mirror: str = "", access: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not market:
             raise ValueError("give the market to crawl: -a market=ID")
         self.market_id = market
         self.mirror_override = [m for m in mirror.split(",") if m] if mirror else []
+        # `-a access=tor` (or a JSON access block): how the overriding mirrors are reached
+        self.access_override: dict[str, Any] | None = _access(access) if access else None
         self.config: MarketConfig = cast(MarketConfig, None)
         self.clock = Clock()
         self._id_pattern: re.Pattern[str] = re.compile(".")
@@ -50,8 +54,8 @@ class MarketSpider(scrapy.Spider):
         settings = crawler.settings
         config = load_market(Path(settings["VIGIL_CONFIG_DIR"]) / "markets", spider.market_id)
         configured = list(config.mirrors)
-        if spider.mirror_override:
-            config = with_mirrors(config, spider.mirror_override)
+        if spider.mirror_override or spider.access_override:
+            config = with_mirrors(config, spider.mirror_override or configured, spider.access_override)
         spider.config = config
         spider.clock = Clock.from_settings(settings)
         spider._id_pattern = re.compile(config.listings.id_from_url)
@@ -60,6 +64,9 @@ class MarketSpider(scrapy.Spider):
         spider.mirror_hosts = frozenset(_netloc(m) for m in [*configured, *config.mirrors])
         spider.allowed_domains = sorted({urlsplit(m).hostname or "" for m in [*configured, *config.mirrors]})
         _apply_politeness(crawler, config)
+        handlers = download_handlers(config, settings.get("VIGIL_TOR_PROXY") or "")
+        if handlers:
+            crawler.settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
@@ -327,6 +334,12 @@ class MarketSpider(scrapy.Spider):
             )
             response.meta["vigil_capture"] = cached
         return cached
+
+
+def _access(value: str) -> dict[str, Any]:
+    if value.lstrip().startswith("{"):
+        return dict(json.loads(value))
+    return {"mode": value}
 
 
 def _netloc(url: str) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from demo.models import Changes, ListingTruth, MarketTruth, VendorTruth, day_date, to_jsonable
-from demo.world import DEMO_CREDENTIALS, MARKETS, World, changes
+from demo.world import DARK_MARKETS, DEMO_CREDENTIALS, MARKETS, World, changes
 
 __all__ = [
-    "DEMO_CREDENTIALS", "MARKETS", "Changes", "ListingTruth", "MarketTruth", "VendorTruth", "World",
+    "DARK_MARKETS", "DEMO_CREDENTIALS", "MARKETS", "Changes", "ListingTruth", "MarketTruth",
+    "VendorTruth", "World",
     "changes", "day_date", "novel_substances", "truth_json",
 ]
 

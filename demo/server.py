@@ -62,6 +62,8 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True
 
         def _serve(self, method: str) -> None:
+            # who asked: a test checks that a dark market is reached only through the proxy
+            getattr(self.server, "clients", []).append(self.client_address[0])
             parts = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(parts.query))
             cookies: dict[str, str] = {}
@@ -112,6 +114,16 @@ class Handle:
         self._servers = servers
         self._threads = threads
         self.urls = {m: f"http://{host}:{s.server_address[1]}" for m, s in servers.items()}
+        for server in servers.values():
+            server.clients = []  # type: ignore[attr-defined]
+
+    def clients(self, market: str) -> list[str]:
+        """The client address of every request the market has answered, in order."""
+        return list(self._servers[market].clients)  # type: ignore[attr-defined]
+
+    def address(self, market: str) -> tuple[str, int]:
+        host, port = self._servers[market].server_address[:2]
+        return str(host), int(port)
 
     def set_day(self, day: int) -> None:
         """Move the served world to `day` (listings appear, vanish and change price)."""

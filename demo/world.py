@@ -31,6 +31,8 @@ from demo.identities import alias_for, btc_address, contacts_for, pgp_key, varia
 from demo.models import Changes, ListingTruth, MarketTruth, VendorTruth
 
 MARKETS = ("nightowl", "swapbay", "rc-labor")
+#: Served by the demo as dark markets: under an onion name, through a SOCKS5 stand-in for Tor.
+DARK_MARKETS = ("nightowl",)
 RENDER = {"nightowl": "static", "swapbay": "browser", "rc-labor": "static"}
 CURRENCY = {"nightowl": "USD", "swapbay": "EUR", "rc-labor": "EUR"}
 DEMO_CREDENTIALS = ("demo", "demo-password")

@@ -50,7 +50,9 @@ LISTING_STATS = (
     "vigil/listings/spooled",
 )
 # Close reasons that mean nothing trustworthy was collected.
-FAILED_REASONS = ("waiting_for_browser", "start_error", "market_locked", "write_failed")
+FAILED_REASONS = (
+    "waiting_for_browser", "start_error", "market_locked", "write_failed", "proxy_unreachable",
+)
 
 
 def run_status(reason: str, stats: dict[str, Any]) -> str:

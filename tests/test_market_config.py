@@ -56,7 +56,9 @@ def test_selector_shorthand_is_css(tmp_path):
         ({"mirrors": ["ftp://x"]}, "mirrors", "not an http(s) URL"),
         ({"colour": "red"}, "colour", "unknown setting"),
         ({"id": "Bad Id"}, "id", "lower-case letters"),
-        ({"access": {"mode": "tor"}}, "access", "needs `proxy`"),
+        ({"access": {"mode": "proxy"}}, "access", "needs `proxy`"),
+        ({"access": {"mode": "tor", "proxy": "ftp://x:1"}}, "access.proxy", "expected socks5h://HOST:PORT"),
+        ({"mirrors": ["http://abc.onion"]}, "(top level)", "needs `access: {mode: tor}`"),
         ({"session": {"required": True}}, "session", "cookie_name"),
         (
             {"listings": {"links": "a::attr(href)", "id_from_url": "/item/(\\d+)"}},

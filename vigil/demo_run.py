@@ -13,8 +13,9 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, time
 from http.cookiejar import CookieJar
+from typing import Any
 
-from crawler.config import load_market, with_mirrors
+from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.secrets import env_name
 from vigil.services.crawls import CrawlOutcome, crawl_markets, preflight, waiting_reason
 from vigil.settings import Settings
@@ -45,6 +46,7 @@ def run_demo(
     preflight(settings)
     world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
     handle = start(world, host="127.0.0.1")
+    socks = dark_proxy(handle).start()
     try:
         configs = [load_market(settings.markets_dir, market) for market in MARKETS]
         waiting = [CrawlOutcome(c.id, reason) for c in configs if (reason := waiting_reason(c))]
@@ -55,8 +57,35 @@ def run_demo(
                                     config.session.cookie_name)
                 os.environ[env_name(config.id)] = cookie
         clock = datetime.combine(day_date(day), time(12, 0), tzinfo=UTC).isoformat()
-        served = [with_mirrors(c, [handle.urls[c.id]]) for c in runnable]
-        outcomes = crawl_markets(settings.with_overrides(clock=clock), served)
+        served = [as_served(c, handle) for c in runnable]
+        outcomes = crawl_markets(settings.with_overrides(clock=clock, tor_proxy=socks.url), served)
     finally:
+        socks.stop()
         handle.stop()
-    return outcomes + waiting, dict(handle.urls)
+    urls = {m: served_url(m, handle) for m in handle.urls}
+    urls["tor"] = f"{socks.url} (a SOCKS5 stand-in for Tor)"
+    return outcomes + waiting, urls
+
+
+def dark_proxy(handle: Any) -> Any:
+    """A SOCKS5 proxy on loopback that stands in for Tor: it maps each sample dark market's
+    onion name to the simulator (demo.socks)."""
+    from demo import DARK_MARKETS
+    from demo.socks import SocksServer, onion_name
+
+    return SocksServer(routes={onion_name(m): handle.address(m) for m in DARK_MARKETS})
+
+
+def served_url(market: str, handle: Any) -> str:
+    """Where the demo serves a market: a dark market under its onion name (through the proxy)."""
+    from demo import DARK_MARKETS
+    from demo.socks import onion_name
+
+    return f"http://{onion_name(market)}" if market in DARK_MARKETS else handle.urls[market]
+
+
+def as_served(config: MarketConfig, handle: Any) -> MarketConfig:
+    """The market's config pointed at the simulator; a dark market is reached through Tor."""
+    url = served_url(config.id, handle)
+    access = {"mode": "tor"} if url.endswith(".onion") else None
+    return with_mirrors(config, [url], access=access)

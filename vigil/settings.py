@@ -50,6 +50,11 @@ class Settings(BaseModel):
         default=Path.home() / ".config" / "vigil" / "secrets.yaml",
         description="session cookies, outside config/",
     )
+    tor_proxy: str = Field(
+        default="socks5h://127.0.0.1:9050",
+        pattern=r"^(socks5h?|https?)://[^/\s]+/?$",
+        description="Tor's SOCKS port, for `access: tor` markets that name no proxy of their own",
+    )
     store: Literal["sqlite", "elasticsearch", "opensearch"] = Field(
         default="sqlite", description="the index: embedded SQLite, or an Elasticsearch or OpenSearch cluster"
     )

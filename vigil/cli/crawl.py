@@ -17,6 +17,7 @@ from vigil.cli.common import (
 from vigil.cli.summary import print_summary
 from vigil.services.crawls import (
     CrawlOutcome,
+    check_proxies,
     crawl_markets,
     exit_code,
     preflight,
@@ -66,6 +67,7 @@ def crawl(
             typer.echo(f"{outcome.market}: {outcome.status}", err=True)
         raise typer.Exit(exit_codes.FAILED)
     preflight(where)
+    check_proxies(where, runnable)
     outcomes = crawl_markets(where, runnable, _scrapy_settings(scrapy_set or []))
     print_summary(where, outcomes + waiting)
     raise typer.Exit(exit_code(outcomes))

@@ -42,7 +42,8 @@ def serve(
     base_port: Annotated[
         int,
         typer.Option(
-            help="nightowl listens on BASE+1, swapbay on BASE+2, rc-labor on BASE+3; 0: any free ports."
+            help="the Tor stand-in (SOCKS5) listens on BASE, nightowl on BASE+1, swapbay on BASE+2, "
+            "rc-labor on BASE+3; 0: any free ports."
         ),
     ] = 8730,
     interstitial_rate: RateOption = 0.1,
@@ -50,11 +51,18 @@ def serve(
     """Serve the three sample markets until Ctrl-C."""
     from demo import DEMO_CREDENTIALS, MARKETS, World
     from demo.server import start
+    from demo.socks import SocksServer
+    from vigil.demo_run import dark_proxy, served_url
 
     ports = {m: base_port + n + 1 for n, m in enumerate(MARKETS)} if base_port else None
     handle = start(World(seed, listings, day, interstitial_rate), host, ports)
+    proxy = dark_proxy(handle)
+    socks = SocksServer(routes=proxy.routes, host=host, port=base_port).start()
     for market, url in handle.urls.items():
-        typer.echo(f"{market:10} {url}")
+        onion = served_url(market, handle)
+        also = f"  (as a dark market: {onion}, through the Tor stand-in)" if onion != url else ""
+        typer.echo(f"{market:10} {url}{also}")
+    typer.echo(f"{'tor':10} {socks.url}  (a SOCKS5 stand-in for Tor: export VIGIL_TOR_PROXY={socks.url})")
     typer.echo(f"nightowl login: {DEMO_CREDENTIALS[0]} / {DEMO_CREDENTIALS[1]}  (Ctrl-C stops)")
     try:
         while True:
@@ -62,6 +70,7 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        socks.stop()
         handle.stop()
 
 

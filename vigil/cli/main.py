@@ -14,7 +14,7 @@ import typer
 from index.errors import StoreError
 from index.evidence import TamperedEvidence
 from vigil import exit_codes
-from vigil.services.errors import NotFound, UsageError
+from vigil.services.errors import NotFound, Unavailable, UsageError
 from vigil.settings import SettingsError
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ USER_ERRORS: tuple[tuple[type[Exception], int], ...] = (
     (NotFound, exit_codes.USAGE),
     (TamperedEvidence, exit_codes.FAILED),
     (StoreError, exit_codes.FAILED),
+    (Unavailable, exit_codes.FAILED),
 )
 
 

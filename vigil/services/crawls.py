@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
+from crawler.tor import check_reachable, market_proxy, redacted
 from index.errors import StoreError
 from index.factory import check_writable
 from vigil import exit_codes
-from vigil.services.errors import UsageError
+from vigil.services.errors import Unavailable, UsageError
 from vigil.settings import Settings
 
 
@@ -57,13 +58,23 @@ def select_markets(
         configs = [with_mirrors(c, mirrors[c.id]) if c.id in mirrors else c for c in configs]
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    for config in configs:
-        if config.needs_anonymity and not config.access.proxy:
-            raise UsageError(
-                f"{config.id}: a Tor/.onion market needs access.proxy; refusing to fetch it "
-                "without one (fail closed)"
-            )
     return configs
+
+
+def check_proxies(settings: Settings, markets: list[MarketConfig]) -> None:
+    """Every proxy the markets go through answers, before the first request (raises
+    Unavailable naming the market and the proxy). A market is never fetched around its proxy."""
+    for config in markets:
+        proxy = market_proxy(config, settings.tor_proxy)
+        if proxy is None:
+            continue
+        problem = check_reachable(proxy)
+        if problem:
+            hint = " (is tor running? see README, Tor)" if config.needs_anonymity else ""
+            raise Unavailable(
+                f"{config.id}: the proxy at {redacted(proxy)} does not answer: {problem}{hint}; "
+                "nothing was fetched (fail closed)"
+            )
 
 
 def preflight(settings: Settings) -> None:
@@ -86,7 +97,8 @@ def crawl_markets(
     crawlers = []
     for config in markets:
         crawler = process.create_crawler(MarketSpider)
-        process.crawl(crawler, market=config.id, mirror=",".join(config.mirrors))
+        process.crawl(crawler, market=config.id, mirror=",".join(config.mirrors),
+                      access=config.access.model_dump_json(exclude_defaults=True) or "{}")
         crawlers.append((config.id, crawler))
     process.start()
     outcomes = []
@@ -113,6 +125,7 @@ def exit_code(outcomes: list[CrawlOutcome]) -> int:
 __all__ = [
     "CrawlOutcome",
     "StoreError",
+    "check_proxies",
     "crawl_markets",
     "exit_code",
     "preflight",

@@ -9,3 +9,7 @@ class UsageError(ValueError):
 
 class NotFound(LookupError):
     """The record asked for is not in the index."""
+
+
+class Unavailable(RuntimeError):
+    """Something the command needs does not answer (a proxy, a browser): exit 1."""

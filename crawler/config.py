@@ -245,6 +245,71 @@ class PolitenessSpec(_Strict):
     retries: int = Field(default=3, ge=0)
 
 
+# Playwright's resource types a browser market may block (the page itself never).
+RESOURCE_TYPES = (
+    "stylesheet", "image", "media", "font", "script", "texttrack", "xhr", "fetch",
+    "eventsource", "websocket", "manifest", "other",
+)  # fmt: skip
+
+
+class BrowserSpec(_Strict):
+    """How a `render: browser` market's pages are rendered in Chromium (crawler/browser.py)."""
+
+    wait_for: str | None = Field(
+        default=None, description="CSS selector that must be in the page before it is read"
+    )
+    wait_network_idle: bool = Field(
+        default=False, description="wait until the page has made no request for 500 ms"
+    )
+    wait_ms: int = Field(default=0, ge=0, le=60_000, description="a fixed wait after loading, in ms")
+    wait_timeout_ms: int = Field(
+        default=15_000, gt=0, le=300_000,
+        description="how long wait_for and wait_network_idle may take; then the page fails",
+    )
+    navigation_timeout_ms: int | None = Field(
+        default=None, gt=0, le=600_000, description="loading a page; default politeness.timeout"
+    )
+    screenshot: bool = Field(default=False, description="keep a PNG of every page as evidence")
+    max_pages: int | None = Field(
+        default=None, ge=1, le=32, description="pages open at once; default politeness.concurrency"
+    )
+    pages_per_context: int = Field(
+        default=200, ge=1, description="a fresh browser context (cookies, cache) after this many pages"
+    )
+    block_resources: list[str] | None = Field(
+        default=None,
+        description="resource types never fetched; default image, media, font (media only "
+        "with screenshot)",
+    )
+    allow_hosts: list[str] = Field(
+        default_factory=list, description="other hosts the pages may load from (default: none)"
+    )
+
+    _css_compiles = field_validator("wait_for")(valid_css)
+
+    @field_validator("wait_for")
+    @classmethod
+    def _plain_css(cls, value: str | None) -> str | None:
+        if value is not None and "::" in value:
+            raise ValueError("a plain CSS selector, as the browser reads it (no ::text or ::attr)")
+        return value
+
+    @field_validator("block_resources")
+    @classmethod
+    def _known_types(cls, value: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(value or []) - set(RESOURCE_TYPES))
+        if unknown:
+            raise ValueError(f"unknown resource type(s) {', '.join(unknown)}; expected any of: "
+                             f"{', '.join(RESOURCE_TYPES)}")
+        return value
+
+    @property
+    def blocked(self) -> frozenset[str]:
+        if self.block_resources is not None:
+            return frozenset(self.block_resources)
+        return frozenset({"media"} if self.screenshot else {"image", "media", "font"})
+
+
 class DetectSpec(_Strict):
     """How to recognise a page: any of the selectors matches, or the URL matches."""
 
@@ -294,6 +359,7 @@ class MarketConfig(_Strict):
     mirrors: list[str] = Field(min_length=1)
     access: AccessSpec = AccessSpec()
     render: Literal["static", "browser"] = "static"
+    browser: BrowserSpec = BrowserSpec()
     politeness: PolitenessSpec = PolitenessSpec()
     session: SessionSpec = SessionSpec()
     interstitial: InterstitialSpec | None = None
@@ -327,6 +393,12 @@ class MarketConfig(_Strict):
                 f"mirror {onions[0]} is an .onion address: it needs `access: {{mode: tor}}` "
                 f"(fail closed: never fetched with access {self.access.mode})"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _browser_block_needs_browser(self) -> MarketConfig:
+        if self.browser != BrowserSpec() and self.render != "browser":
+            raise ValueError("a `browser` block is only for markets with `render: browser`")
         return self
 
     @property

@@ -19,6 +19,8 @@ class PageCapture:
     body: bytes
     content_type: str = ""
     role: str = "page"  # what the page is to the records read from it: card, listing, vendor, pgp...
+    # evidence kept beside this page, e.g. its screenshot (role `screenshot`, image/png)
+    attachments: tuple[PageCapture, ...] = ()
 
     @cached_property
     def sha256(self) -> str:

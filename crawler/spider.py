@@ -23,6 +23,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.browser import apply_browser, browser_preflight, screenshot_of
 from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.fields import read_all, read_field, read_fields, select
@@ -67,6 +68,8 @@ class MarketSpider(scrapy.Spider):
         handlers = download_handlers(config, settings.get("VIGIL_TOR_PROXY") or "")
         if handlers:
             crawler.settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+        if config.render == "browser":
+            apply_browser(crawler, config)  # every request through Chromium
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
@@ -75,9 +78,12 @@ class MarketSpider(scrapy.Spider):
         return self.config.mirrors[0]
 
     async def start(self) -> AsyncIterator[Any]:
-        if self.config.render == "browser":
-            # Browser rendering is a later capability; never read a JS market's API directly.
-            raise CloseSpider("waiting_for_browser")
+        problem = browser_preflight(self.config, self.crawler.settings)
+        if problem:  # never read a JavaScript market's API directly instead
+            self.crawler.stats.set_value("vigil/close_reason", "browser_unavailable")
+            self.crawler.stats.set_value("vigil/close_message", problem)
+            self.logger.error("%s: %s", self.market_id, problem)
+            raise CloseSpider("browser_unavailable")
         for path in self.config.navigation.start_urls:
             request = self._request(self._absolute(path), self.parse_start, "category")
             if request is not None:
@@ -305,8 +311,11 @@ class MarketSpider(scrapy.Spider):
             self.logger.warning("%s: %s link to %s is off the market's mirrors: not followed",
                                 self.market_id, role, url)
             return None
+        meta: dict[str, Any] = {"vigil_role": role}
+        if self.config.render == "browser":
+            meta["playwright"] = True  # no request of a browser market bypasses the browser
         return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              cb_kwargs=cb_kwargs or {}, meta={"vigil_role": role})
+                              cb_kwargs=cb_kwargs or {}, meta=meta)
 
     def _follow(
         self, response: Response, href: str, callback: Any, role: str,
@@ -324,13 +333,15 @@ class MarketSpider(scrapy.Spider):
         """One capture per response, shared by every listing read from it."""
         cached = response.meta.get("vigil_capture")
         if cached is None:
+            fetched_at = response.meta.get("vigil_fetched_at") or self.clock.now()
             cached = PageCapture(
                 url=response.url,
                 status=response.status,
-                fetched_at=response.meta.get("vigil_fetched_at") or self.clock.now(),
+                fetched_at=fetched_at,
                 body=response.body,
                 content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
                 role=role,
+                attachments=screenshot_of(response, fetched_at),
             )
             response.meta["vigil_capture"] = cached
         return cached

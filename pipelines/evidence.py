@@ -23,8 +23,9 @@ class EvidencePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        item.evidence = [self._keep(page) for page in item.pages]
-        item.evidence_pages = [(sha, page.role) for sha, page in zip(item.evidence, item.pages, strict=True)]
+        pages = [kept for page in item.pages for kept in (page, *page.attachments)]
+        item.evidence = [self._keep(page) for page in pages]
+        item.evidence_pages = [(sha, page.role) for sha, page in zip(item.evidence, pages, strict=True)]
         return item
 
     def _keep(self, page: PageCapture) -> str:

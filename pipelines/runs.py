@@ -51,7 +51,7 @@ LISTING_STATS = (
 )
 # Close reasons that mean nothing trustworthy was collected.
 FAILED_REASONS = (
-    "waiting_for_browser", "start_error", "market_locked", "write_failed", "proxy_unreachable",
+    "browser_unavailable", "start_error", "market_locked", "write_failed", "proxy_unreachable",
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.secrets import env_name
-from vigil.services.crawls import CrawlOutcome, crawl_markets, preflight, waiting_reason
+from vigil.services.crawls import CrawlOutcome, check_browser, crawl_markets, preflight
 from vigil.settings import Settings
 
 
@@ -39,32 +39,32 @@ def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) ->
 def run_demo(
     settings: Settings, *, seed: int, listings: int, day: int, interstitial_rate: float
 ) -> tuple[list[CrawlOutcome], dict[str, str]]:
-    """Serve the sample markets, crawl every one this build can, return the outcomes."""
+    """Serve the sample markets, crawl every one (swapbay through Chromium, nightowl through a
+    SOCKS5 stand-in for Tor), return the outcomes."""
     from demo import DEMO_CREDENTIALS, MARKETS, World, day_date
     from demo.server import start
 
     preflight(settings)
+    configs = [load_market(settings.markets_dir, market) for market in MARKETS]
+    check_browser(settings, configs)  # swapbay renders in Chromium: no Chromium, no demo
     world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
     handle = start(world, host="127.0.0.1")
     socks = dark_proxy(handle).start()
     try:
-        configs = [load_market(settings.markets_dir, market) for market in MARKETS]
-        waiting = [CrawlOutcome(c.id, reason) for c in configs if (reason := waiting_reason(c))]
-        runnable = [c for c in configs if not waiting_reason(c)]
-        for config in runnable:
+        for config in configs:
             if config.session.cookie_name:
                 cookie = demo_login(handle.urls[config.id], DEMO_CREDENTIALS,
                                     config.session.cookie_name)
                 os.environ[env_name(config.id)] = cookie
         clock = datetime.combine(day_date(day), time(12, 0), tzinfo=UTC).isoformat()
-        served = [as_served(c, handle) for c in runnable]
+        served = [as_served(c, handle) for c in configs]
         outcomes = crawl_markets(settings.with_overrides(clock=clock, tor_proxy=socks.url), served)
     finally:
         socks.stop()
         handle.stop()
     urls = {m: served_url(m, handle) for m in handle.urls}
     urls["tor"] = f"{socks.url} (a SOCKS5 stand-in for Tor)"
-    return outcomes + waiting, urls
+    return outcomes, urls
 
 
 def dark_proxy(handle: Any) -> Any:

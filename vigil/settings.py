@@ -55,6 +55,10 @@ class Settings(BaseModel):
         pattern=r"^(socks5h?|https?)://[^/\s]+/?$",
         description="Tor's SOCKS port, for `access: tor` markets that name no proxy of their own",
     )
+    chromium: str = Field(
+        default="/usr/bin/chromium",
+        description="the Chromium that renders `render: browser` markets (Debian's `chromium`)",
+    )
     store: Literal["sqlite", "elasticsearch", "opensearch"] = Field(
         default="sqlite", description="the index: embedded SQLite, or an Elasticsearch or OpenSearch cluster"
     )

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from vigil import exit_codes
 from vigil.cli.common import (
     ConfigDirOption,
     DataDirOption,
@@ -16,13 +15,12 @@ from vigil.cli.common import (
 )
 from vigil.cli.summary import print_summary
 from vigil.services.crawls import (
-    CrawlOutcome,
+    check_browser,
     check_proxies,
     crawl_markets,
     exit_code,
     preflight,
     select_markets,
-    waiting_reason,
 )
 from vigil.services.errors import UsageError
 
@@ -60,16 +58,11 @@ def crawl(
         data_dir=data_dir, config_dir=config_dir, log_level=log_level, progress_interval=progress
     )
     configs = select_markets(where, markets or [], all_markets=all_markets, mirrors=_mirrors(mirror or []))
-    waiting = [CrawlOutcome(c.id, reason) for c in configs if (reason := waiting_reason(c))]
-    runnable = [c for c in configs if not waiting_reason(c)]
-    if not runnable:
-        for outcome in waiting:
-            typer.echo(f"{outcome.market}: {outcome.status}", err=True)
-        raise typer.Exit(exit_codes.FAILED)
     preflight(where)
-    check_proxies(where, runnable)
-    outcomes = crawl_markets(where, runnable, _scrapy_settings(scrapy_set or []))
-    print_summary(where, outcomes + waiting)
+    check_browser(where, configs)
+    check_proxies(where, configs)
+    outcomes = crawl_markets(where, configs, _scrapy_settings(scrapy_set or []))
+    print_summary(where, outcomes)
     raise typer.Exit(exit_code(outcomes))
 
 

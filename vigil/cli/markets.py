@@ -10,7 +10,6 @@ import typer
 from crawler.config import ConfigError, load_market_file, market_files
 from vigil import exit_codes
 from vigil.cli.common import ConfigDirOption, settings
-from vigil.services.crawls import waiting_reason
 
 app = typer.Typer(
     help="List and validate market configs (config/markets/*.yaml).", no_args_is_help=True
@@ -36,10 +35,9 @@ def list_markets(config_dir: ConfigDirOption = None) -> None:
             invalid += 1
             typer.echo(f"{path.stem:<14} INVALID  {_first_problem(exc)}")
             continue
-        note = waiting_reason(config) or ""
         typer.echo(
             f"{config.id:<14} {config.kind:<9} {config.render:<8} "
-            f"{config.access.mode:<7} {config.mirrors[0]}  {note}".rstrip()
+            f"{config.access.mode:<7} {config.mirrors[0]}"
         )
     if invalid:
         typer.echo(f"{invalid} invalid market config(s): see `vigil markets validate`", err=True)

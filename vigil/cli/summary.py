@@ -16,9 +16,6 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
     print(header)
     print("-" * len(header))
     for o in outcomes:
-        if o.run_id is None and o.status.startswith("waiting"):
-            print(f"{o.market:<12} {o.status}")
-            continue
         lost = o.count("dropped") + o.count("items/error") + o.count("requests/failed")
         print(
             f"{o.market:<12} {o.status:<14} {o.stats.get('response_received_count', 0):>6} "

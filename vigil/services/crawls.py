@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.browser import chromium_problem
 from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
 from crawler.tor import check_reachable, market_proxy, redacted
 from index.errors import StoreError
@@ -17,7 +18,7 @@ from vigil.settings import Settings
 @dataclass
 class CrawlOutcome:
     market: str
-    status: str  # ok | partial | needs_session | failed | a waiting reason
+    status: str  # ok | partial | needs_session | failed
     run_id: int | None = None
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -28,13 +29,6 @@ class CrawlOutcome:
     def message(self) -> str:
         """Why the crawl stopped, when it stopped on something the operator must act on."""
         return str(self.stats.get("vigil/close_message", ""))
-
-
-def waiting_reason(config: MarketConfig) -> str | None:
-    """Why a market cannot be crawled yet by this build (None when it can)."""
-    if config.render == "browser":
-        return "waiting for browser rendering (render: browser)"
-    return None
 
 
 def select_markets(
@@ -77,6 +71,15 @@ def check_proxies(settings: Settings, markets: list[MarketConfig]) -> None:
             )
 
 
+def check_browser(settings: Settings, markets: list[MarketConfig]) -> None:
+    """Chromium is there when a market renders in a browser (raises Unavailable naming the
+    Debian package): such a market is never read any other way."""
+    browser_markets = [c.id for c in markets if c.render == "browser"]
+    problem = chromium_problem(settings.chromium) if browser_markets else None
+    if problem:
+        raise Unavailable(f"{', '.join(browser_markets)}: {problem}")
+
+
 def preflight(settings: Settings) -> None:
     """What must hold before the first request: a writable data folder and a readable rate
     table (raises StoreError, or SettingsError naming the file)."""
@@ -116,19 +119,18 @@ def crawl_markets(
 
 
 def exit_code(outcomes: list[CrawlOutcome]) -> int:
-    """The most severe status of the crawled markets (markets waiting for a capability of a
-    later build do not count)."""
-    crawled = [o.status for o in outcomes if not o.status.startswith("waiting")]
-    return exit_codes.for_statuses(crawled) if crawled else exit_codes.FAILED
+    """The most severe status of the crawled markets."""
+    statuses = [o.status for o in outcomes]
+    return exit_codes.for_statuses(statuses) if statuses else exit_codes.FAILED
 
 
 __all__ = [
     "CrawlOutcome",
     "StoreError",
+    "check_browser",
     "check_proxies",
     "crawl_markets",
     "exit_code",
     "preflight",
     "select_markets",
-    "waiting_reason",
 ]

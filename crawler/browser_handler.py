@@ -30,6 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadFailedError
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.headers import use_scrapy_headers
 from scrapy_playwright.page import PageMethod
 
 from crawler.browser import proxy_description
@@ -62,9 +63,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.market = config
         self.spec: BrowserSpec = config.browser
         self.max_bytes = config.politeness.max_page_bytes
-        mirrors = [urlsplit(m).hostname or "" for m in config.mirrors]
-        self.hosts = frozenset([*mirrors, *(h.lower() for h in self.spec.allow_hosts)])
+        self.mirror_hosts = frozenset((urlsplit(m).hostname or "").lower() for m in config.mirrors)
+        self.hosts = self.mirror_hosts | {h.lower() for h in self.spec.allow_hosts}
         self.abort_request = self._abort
+        self.process_request_headers = self._headers
         self.context_kwargs: dict[str, Any] = {
             "user_agent": crawler.settings.get("USER_AGENT"),
             "java_script_enabled": True,
@@ -174,6 +176,23 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                                "(browser.allow_hosts lets it through)", self.market.id, host)
             return True
         return False
+
+    async def _headers(
+        self, *, browser_type_name: str, playwright_request: PlaywrightRequest, scrapy_request_data: dict
+    ) -> dict[str, str]:
+        """Scrapy's headers for the page load (scrapy-playwright's default); the page's own
+        requests to the market also carry the cookies Scrapy sent (the session cookie), which
+        the browser's jar does not know."""
+        headers = await use_scrapy_headers(
+            browser_type_name=browser_type_name, playwright_request=playwright_request,
+            scrapy_request_data=scrapy_request_data,
+        )
+        sent = scrapy_request_data["headers"].get("Cookie")
+        host = (urlsplit(playwright_request.url).hostname or "").lower()
+        if sent and not playwright_request.is_navigation_request() and host in self.mirror_hosts:
+            jar = headers.get("cookie", "")
+            headers["cookie"] = "; ".join(c for c in (jar, sent.decode("latin-1")) if c)
+        return headers
 
     # --- pages and contexts ------------------------------------------------------------
     def _context_name(self) -> str:

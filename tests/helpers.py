@@ -52,3 +52,13 @@ def write_config_dir(folder: Path, *markets: dict) -> Path:
         (folder / "markets" / f"{market['id']}.yaml").write_text(yaml.safe_dump(market))
     shutil.copy(ROOT / "config" / "rates.yaml", folder / "rates.yaml")
     return folder
+
+
+def need_chromium() -> str:
+    """The Chromium that browser tests launch (`VIGIL_CHROMIUM`, else Debian's); skips outside
+    CI, fails in CI, when it is missing."""
+    from crawler.browser import DEFAULT_CHROMIUM, chromium_problem
+
+    path = os.environ.get("VIGIL_CHROMIUM") or DEFAULT_CHROMIUM
+    need(chromium_problem(path) is None, f"Chromium at {path} (apt-get install chromium)")
+    return path

@@ -37,11 +37,14 @@ def both(es_url, tmp_path_factory):
         "VIGIL_ES_INDEX_PREFIX": f"demo{uuid.uuid4().hex[:8]}",
         "VIGIL_ES_REPLICAS": "0",
     }
+    static = ("--market", "nightowl", "--market", "rc-labor")  # swapbay (Chromium): test_browser.py
     on_sqlite = run_vigil(
-        "demo", "run", "--data-dir", str(sqlite_dir), "--progress", "0", env={"VIGIL_STORE": "sqlite"}
+        "demo", "run", "--data-dir", str(sqlite_dir), "--progress", "0", *static,
+        env={"VIGIL_STORE": "sqlite"},
     )
     on_es = run_vigil(
-        "demo", "run", "--store", "elasticsearch", "--data-dir", str(es_dir), "--progress", "0", env=es_env
+        "demo", "run", "--store", "elasticsearch", "--data-dir", str(es_dir), "--progress", "0", *static,
+        env=es_env,
     )
     assert on_sqlite.returncode == 0, on_sqlite.stderr[-3000:]
     assert on_es.returncode == 0, on_es.stderr[-3000:]

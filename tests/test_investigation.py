@@ -37,7 +37,7 @@ from vigil.cli.search import _cell
 from vigil.services.errors import NotFound, UsageError
 
 SEED, LISTINGS = 7, 40
-CRAWLED = ("nightowl", "rc-labor")  # swapbay renders in a browser: this build does not crawl it
+CRAWLED = ("nightowl", "rc-labor")  # static markets only: swapbay (Chromium) is in test_browser.py
 SHA256 = re.compile(r"[0-9a-f]{64}")
 SEARCH_KEYS = {"market", "listing_id", "url", "title", "vendor", "price", "price_alt", "ships_from",
                "ships_to", "status", "first_seen", "last_seen", "substances", "extraction", "evidence"}
@@ -84,7 +84,8 @@ def crawled(tmp_path_factory) -> Crawled:
     data = tmp_path_factory.mktemp("investigation") / "data"
     for day in ("1", "2"):
         result = run_vigil("demo", "run", "--day", day, "--seed", str(SEED), "--listings", str(LISTINGS),
-                           "--data-dir", str(data), "--progress", "0")
+                           "--data-dir", str(data), "--progress", "0",
+                           *(arg for market in CRAWLED for arg in ("--market", market)))
         assert result.returncode == 0, result.stderr[-3000:]
     return Crawled(data)
 

@@ -37,7 +37,8 @@ def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) ->
 
 
 def run_demo(
-    settings: Settings, *, seed: int, listings: int, day: int, interstitial_rate: float
+    settings: Settings, *, seed: int, listings: int, day: int, interstitial_rate: float,
+    markets: list[str] | None = None,
 ) -> tuple[list[CrawlOutcome], dict[str, str]]:
     """Serve the sample markets, crawl every one (swapbay through Chromium, nightowl through a
     SOCKS5 stand-in for Tor), return the outcomes."""
@@ -45,7 +46,7 @@ def run_demo(
     from demo.server import start
 
     preflight(settings)
-    configs = [load_market(settings.markets_dir, market) for market in MARKETS]
+    configs = [load_market(settings.markets_dir, m) for m in MARKETS if m in (markets or MARKETS)]
     check_browser(settings, configs)  # swapbay renders in Chromium: no Chromium, no demo
     world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
     handle = start(world, host="127.0.0.1")

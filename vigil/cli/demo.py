@@ -109,8 +109,12 @@ def run(
     ] = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
+    market: Annotated[
+        list[str] | None,
+        typer.Option(help="Crawl only this sample market (repeatable; default: all three)."),
+    ] = None,
 ) -> None:
-    """Serve the sample markets, log in, crawl every market this build can, summarise.
+    """Serve the sample markets, log in, crawl them all (swapbay through Chromium), summarise.
 
     The simulated day's date is the crawl's clock. Exit codes as for `vigil crawl`.
     """
@@ -122,8 +126,13 @@ def run(
                      progress_interval=progress, store=store.value if store else None)
     if where.store != "sqlite" and not os.environ.get("VIGIL_ES_URL"):
         where = _on_dev_node(where)
+    from demo import MARKETS
+
+    unknown = sorted(set(market or []) - set(MARKETS))
+    if unknown:
+        fail(f"unknown sample market(s) {', '.join(unknown)}; any of {', '.join(MARKETS)}", exit_codes.USAGE)
     outcomes, urls = run_demo(where, seed=seed, listings=listings, day=day,
-                              interstitial_rate=interstitial_rate)
+                              interstitial_rate=interstitial_rate, markets=market or None)
     print(f"sample markets (day {day}, seed {seed}): "
           + ", ".join(f"{m} {u}" for m, u in urls.items()))
     print_summary(where, outcomes)

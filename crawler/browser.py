@@ -35,7 +35,12 @@ INSTALL_HINT = "install Debian's package (apt-get install chromium) or set VIGIL
 
 # Chromium flags: no sandbox (containers, root), nothing fetched behind the crawl's back
 # (updates, prefetching, pings, safe browsing), WebRTC never around the proxy, and a bound
-# on a hostile page's JavaScript heap.
+# on a hostile page's JavaScript heap. Playwright adds its own (no HTTPS upgrades, no network
+# time queries...) with one `--disable-features` list: never pass another, it would replace
+# that list (tests/test_browser_tor.py sees the connections to Google it lets through).
+# Chromium still asks accounts.google.com and update.googleapis.com on start: their base URLs
+# point at the discard port of loopback, so nothing leaves.
+_NOWHERE = "http://127.0.0.1:9"
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-background-networking",
@@ -50,7 +55,8 @@ CHROMIUM_ARGS = (
     "--no-first-run",
     "--no-pings",
     "--dns-prefetch-disable",
-    "--disable-features=NetworkPrediction,OptimizationHints,MediaRouter,Translate",
+    f"--gaia-url={_NOWHERE}",
+    f"--component-updater=url-source={_NOWHERE}",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--enforce-webrtc-ip-permission-check",

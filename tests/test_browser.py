@@ -159,3 +159,48 @@ def test_without_chromium_the_crawl_refuses_clearly_and_fetches_nothing(tmp_path
         handle.stop()
     assert result.returncode == 1
     assert "apt-get install chromium" in result.stderr and "swapbay" in result.stderr
+
+
+HOSTILE_ITEM = """<html><body><h1>loading</h1><script>
+document.body.innerHTML = '<h1>big</h1>' + '<p>' + 'x'.repeat(400000) + '</p>';
+</script></body></html>"""
+
+
+def test_a_hostile_page_is_bounded_and_the_browser_loads_nothing_off_the_market(tmp_path):
+    """A page that grows past max_page_bytes in the browser is dropped (the run is partial),
+    and a tracker on another host never hears from the browser."""
+    need_chromium()
+    from servers import serve_pages
+
+    tracker_log: list[str] = []
+    with serve_pages({}, tracker_log) as tracker:
+        tracker_url = tracker.replace("127.0.0.1", "localhost")  # another host name
+        pages = {
+            "/list": (200, '<html><body><a class="item" href="/item/1">1</a>'
+                           '<a class="item" href="/item/2">2</a></body></html>'),
+            "/item/1": (200, f'<html><body><h1>Ketamine 5g</h1><img src="{tracker_url}/pixel.gif">'
+                             f'<script>fetch("{tracker_url}/beacon")</script></body></html>'),
+            "/item/2": (200, HOSTILE_ITEM),
+        }
+        with serve_pages(pages) as base:
+            market = {
+                "id": "hostile", "name": "hostile", "kind": "clearnet", "mirrors": [base],
+                "render": "browser", "browser": {"wait_for": "a.item, h1", "wait_timeout_ms": 5000},
+                "politeness": {"download_delay": 0, "max_page_bytes": 100_000, "retries": 0},
+                "navigation": {"start_urls": ["/list"]},
+                "listings": {"links": "a.item::attr(href)", "id_from_url": r"/item/(?P<id>\d+)",
+                             "fields": {"title": "h1::text"}},
+            }
+            folder = write_config_dir(tmp_path / "config", market)
+            result = run_vigil("crawl", "hostile", "--config-dir", str(folder),
+                               "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 4, result.stderr[-3000:]  # partial: a page was dropped
+    store = SqliteStore(tmp_path / "data" / "vigil.sqlite3")
+    assert store.get_listing("hostile", "1").title == "Ketamine 5g"
+    assert store.get_listing("hostile", "2") is None
+    stats = store.runs("hostile")[0].stats
+    assert stats["vigil/browser/too_large"] == 1
+    assert stats["vigil/requests/failed/PageTooLarge"] == 1
+    assert stats["vigil/browser/blocked/offsite"] >= 1
+    assert tracker_log == []
+    assert stats["vigil/browser/pages_closed"] == stats["vigil/browser/pages_opened"]

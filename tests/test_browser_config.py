@@ -64,6 +64,8 @@ def test_every_request_goes_through_the_browser_handler_and_no_other_scheme():
     assert "--dns-prefetch-disable" in options["args"]
     assert "--force-webrtc-ip-handling-policy=disable_non_proxied_udp" in options["args"]
     assert "proxy" not in options  # a direct market
+    # Playwright's own --disable-features list (no HTTPS upgrades, no time queries) must stand
+    assert not [arg for arg in options["args"] if arg.startswith("--disable-features")]
 
 
 def test_a_tor_market_launches_chromium_on_its_socks_proxy_resolving_nothing_locally():

@@ -187,7 +187,12 @@ class NavigationSpec(_Strict):
     category_name: Selector | None = Field(
         default=None, description="the category's name on a category page, given to its cards"
     )
-    max_pages_per_category: int = Field(default=10_000, ge=1)
+    max_pages_per_category: int = Field(
+        default=500, ge=1, description="pages followed through one category's pagination"
+    )
+    max_categories: int = Field(
+        default=200, ge=1, description="category links followed from the start pages"
+    )
     watch_listings: list[str] = Field(
         default_factory=list, description="listing pages to visit on every crawl"
     )
@@ -241,8 +246,17 @@ class PolitenessSpec(_Strict):
     autothrottle: bool = True
     timeout: float = Field(default=60, gt=0, description="seconds per request")
     max_page_bytes: int = Field(default=5_000_000, gt=0, description="larger pages are dropped")
-    max_pages: int = Field(default=0, ge=0, description="stop after this many pages; 0: no cap")
+    max_pages: int = Field(
+        default=25_000, ge=0, description="page budget of one run; 0: no cap (not advised)"
+    )
     retries: int = Field(default=3, ge=0)
+    retry_backoff: float = Field(
+        default=1.0, ge=0, description="seconds before the first retry, doubled on each (max 60)"
+    )
+    max_retry_after: float = Field(
+        default=600, ge=0, description="longest Retry-After (429/503) waited for, in seconds"
+    )
+    autothrottle_max_delay: float = Field(default=60.0, gt=0, description="AutoThrottle's ceiling")
 
 
 class DetectSpec(_Strict):

@@ -317,6 +317,9 @@ def test_runs_json_counts_what_the_simulator_changed_each_day(crawled):
     assert len(runs) == 4
     assert [r["id"] for r in runs] == sorted((r["id"] for r in runs), reverse=True)  # newest first
     assert {r["status"] for r in runs} == {"ok"}
+    # the mirror each run used: the demo serves nightowl under its onion name, through Tor
+    assert {r["mirror"].endswith(".onion") for r in runs if r["market"] == "nightowl"} == {True}
+    assert {r["mirror"].startswith("http://127.0.0.1:") for r in runs if r["market"] != "nightowl"} == {True}
     for market in CRAWLED:
         day1, day2 = sorted((r for r in runs if r["market"] == market), key=lambda r: r["id"])
         assert day1["started_at"][:10] == "2026-01-05" and day2["started_at"][:10] == "2026-01-06"

@@ -50,11 +50,12 @@ def import_cookies(
 
 def store_session(
     settings: Settings, config: MarketConfig, cookies: list[Cookie], user_agent: str, *,
-    source: str, now: datetime | None = None,
+    source: str, now: datetime | None = None, extra_hosts: set[str] | None = None,
 ) -> dict[str, Any]:
     """Keep the cookies of the market's own mirror hosts (an export of a whole browser holds
-    other sites' too) and store them; returns what was stored, without values."""
-    hosts = mirror_hostnames(config)
+    other sites' too; `extra_hosts`: a mirror given on the command line) and store them;
+    returns what was stored, without values."""
+    hosts = mirror_hostnames(config) | (extra_hosts or set()) - {""}
     kept: dict[tuple[str, str, str], Cookie] = {}
     others: set[str] = set()
     for cookie in cookies:

@@ -23,8 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
+from weakref import WeakKeyDictionary
 
 from parsel import Selector
+from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler.config import DetectSpec, FieldSpec, MarketConfig
@@ -79,6 +81,7 @@ _PASSWORD_XPATH = "//input[translate(@type, 'PASWORD', 'pasword') = 'password']"
 _TEXT_XPATH = (
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)] | //title/text()"
 )
+_TEXTS: WeakKeyDictionary[Response, str] = WeakKeyDictionary()  # responses have no room for it
 MAX_TEXT = 200_000  # characters of page text searched (pages are bounded, this bounds the work)
 
 
@@ -96,14 +99,14 @@ def shown(url: str) -> str:
 
 
 def page_text(response: Response) -> str:
-    """The page's visible text, lower case (cached on the response)."""
-    cached = getattr(response, "_vigil_text", None)
+    """The page's visible text, lower case (computed once per response)."""
+    cached = _TEXTS.get(response)
     if cached is None:
         if isinstance(response, TextResponse):
             cached = " ".join(response.selector.xpath(_TEXT_XPATH).getall())[:MAX_TEXT].lower()
         else:
             cached = ""
-        response._vigil_text = cached  # type: ignore[attr-defined]
+        _TEXTS[response] = cached
     return cached
 
 
@@ -136,14 +139,16 @@ def is_login_url(url: str) -> bool:
     return False
 
 
-def login_sign(config: MarketConfig, response: Response, role: str | None) -> Sign | None:
-    """Is this page a login wall?"""
+def login_sign(config: MarketConfig, request: Request, response: Response) -> Sign | None:
+    """Is this page (the answer to `request`, redirects followed) a login wall?"""
+    role = request.meta.get("vigil_role")
     session = config.session
+    chain = request.meta.get("redirect_urls") or []
     if session.login_page is not None and page_matches(session.login_page, response):
-        return Sign("login", f"login wall at {shown(response.url)} (session.login_page)")
+        origin = f", redirected from {shown(chain[0])}" if chain else ""
+        return Sign("login", f"login wall at {shown(response.url)} (session.login_page{origin})")
     if not session.generic_detection:
         return None
-    chain = response.meta.get("redirect_urls") or []
     if chain and is_login_url(response.url) and not is_login_url(chain[0]):
         return Sign("login", f"{shown(chain[0])} redirected to the login page {shown(response.url)}")
     if response.status == 401:
@@ -158,8 +163,9 @@ def login_sign(config: MarketConfig, response: Response, role: str | None) -> Si
     return None
 
 
-def interstitial_sign(config: MarketConfig, response: Response, role: str | None) -> Sign | None:
+def interstitial_sign(config: MarketConfig, request: Request, response: Response) -> Sign | None:
     """Is this page a captcha, queue or DDoS-guard page?"""
+    role = request.meta.get("vigil_role")
     if config.interstitial is not None and page_matches(config.interstitial.detect, response):
         return Sign("interstitial", f"interstitial at {shown(response.url)} (interstitial.detect)")
     if not config.session.generic_detection or not isinstance(response, TextResponse):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -30,6 +31,7 @@ from crawler.secrets import SecretsError, StoredSession, load_session, set_comma
 logger = logging.getLogger(__name__)
 
 NEEDS_SESSION = "needs_session"
+_LOGIN_SIGNS: WeakKeyDictionary[Response, Sign | None] = WeakKeyDictionary()
 DEFAULT_INTERSTITIAL = InterstitialSpec(detect={"status": [503]})  # its retries and backoff
 
 
@@ -188,11 +190,9 @@ class SessionMiddleware:
 
 def _login_sign(config: MarketConfig, request: Request, response: Response) -> Sign | None:
     """The login-wall check of a response, done once (both middlewares ask)."""
-    if not hasattr(response, "_vigil_login_sign"):
-        response._vigil_login_sign = login_sign(  # type: ignore[attr-defined]
-            config, response, request.meta.get("vigil_role")
-        )
-    return response._vigil_login_sign  # type: ignore[attr-defined]
+    if response not in _LOGIN_SIGNS:
+        _LOGIN_SIGNS[response] = login_sign(config, request, response)
+    return _LOGIN_SIGNS[response]
 
 
 def _mirror_hostnames(crawler: Crawler, config: MarketConfig) -> set[str]:
@@ -241,7 +241,7 @@ class InterstitialMiddleware:
         config = _config(self.crawler)
         if config is None or _login_sign(config, request, response) is not None:
             return response  # a login wall is the session middleware's
-        sign = interstitial_sign(config, response, request.meta.get("vigil_role"))
+        sign = interstitial_sign(config, request, response)
         if sign is None:
             return response
         retries = config.interstitial.retries if config.interstitial else DEFAULT_INTERSTITIAL.retries

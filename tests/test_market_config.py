@@ -57,7 +57,8 @@ def test_selector_shorthand_is_css(tmp_path):
         ({"colour": "red"}, "colour", "unknown setting"),
         ({"id": "Bad Id"}, "id", "lower-case letters"),
         ({"access": {"mode": "tor"}}, "access", "needs `proxy`"),
-        ({"session": {"required": True}}, "session", "cookie_name"),
+        ({"session": {"login_page": {"text": "ab"}}}, "session.login_page.text", "3 to 200 characters"),
+        ({"session": {"generic_detection": "maybe"}}, "session.generic_detection", "valid boolean"),
         (
             {"listings": {"links": "a::attr(href)", "id_from_url": "/item/(\\d+)"}},
             "listings.id_from_url",

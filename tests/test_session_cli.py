@@ -210,3 +210,46 @@ def test_a_crawl_sends_the_session_to_the_mirror_only_and_never_records_it(tmp_p
     assert any(path.suffix == ".gz" for path in data_dir.rglob("*"))
     for text in kept:
         assert SID not in text and PREF not in text
+
+
+CARDS = ('<div class="card"><a class="t" href="/item/1">MDMA 10g</a></div>'
+         '<div class="card"><a class="t" href="/item/2">Ketamine 5g</a></div>')
+LISTING = ("<html><body><div class='desc'>login details sent after purchase; sign in to track"
+           "</div></body></html>")
+DDOS_GUARD = ("<html><head><title>DDoS-Guard</title></head><body><h1>Checking your browser before "
+              "accessing the market</h1></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("item2", "reason", "stats"),
+    [
+        ((302, "", {"Location": "/account/login?return=%2Fitem%2F2"}), "redirected to the login page",
+         {"vigil/session/login_wall": 1}),
+        ((200, DDOS_GUARD, {}), "interstitial at",
+         {"vigil/interstitial/seen": 2, "vigil/interstitial/gave_up": 1}),
+    ],
+    ids=["login-redirect", "ddos-guard"],
+)
+def test_generic_signs_end_a_market_with_no_detection_of_its_own_needs_session(tmp_path, env, item2, reason,
+                                                                              stats):
+    pages = {
+        "/": (200, f"<html><body>{CARDS}</body></html>", {}),
+        "/item/1": (200, LISTING, {}),
+        "/item/2": item2,
+        "/account/login": (200, "<html><body><form><input type='password'></form></body></html>", {}),
+    }
+    with recording_server(pages) as (port, _):
+        data = market(f"http://127.0.0.1:{port}")
+        # retries and backoff for the generic signs; its own detection never matches
+        data["interstitial"] = {"detect": {"status": [599]}, "retries": 1, "backoff": 0}
+        folder = write_config_dir(tmp_path / "config", data)
+        result = vigil(env, "crawl", "shop", "--config-dir", str(folder),
+                       "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 3, result.stderr[-3000:]
+    command = 'vigil session set shop --cookies FILE --user-agent "UA"'
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line and command in line]
+    assert errors and reason in errors[0] and "needs a session (none is stored)" in errors[0]
+    assert command in result.stdout
+    run = SqliteStore(tmp_path / "data" / "vigil.sqlite3").runs("shop")[0]
+    assert run.status == "needs_session" and command in run.stats["vigil/close_message"]
+    assert {name: run.stats.get(name) for name in stats} == stats

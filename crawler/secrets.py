@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ import yaml
 
 from crawler.cookiefile import Cookie, CookieFileError
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HEADER = "# Vigil operator sessions (`vigil session set`). Secrets: keep this file private (0600).\n"
 
 
@@ -92,8 +94,8 @@ def _session(market_id: str, entry: Any, cookie_name: str | None, where: str) ->
     if not isinstance(entry, dict):
         raise SecretsError(f"{where}: expected a mapping (cookies, user_agent, set_at)")
     user_agent = entry.get("user_agent")
-    if user_agent is not None and not isinstance(user_agent, str):
-        raise SecretsError(f"{where}.user_agent: expected a string")
+    if user_agent is not None and (not isinstance(user_agent, str) or _CONTROL.search(user_agent)):
+        raise SecretsError(f"{where}.user_agent: expected one line of text (the browser's User-Agent)")
     set_at = entry.get("set_at")
     cookies: list[Cookie] = []
     if "cookies" in entry:

@@ -154,3 +154,16 @@ def test_any_text_gives_cookies_or_the_clear_error_never_a_crash(text):
         assert str(error).startswith("any.txt: ")
         return
     assert cookies and all(isinstance(c, Cookie) and c.name for c in cookies)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_in_a_file_give_cookies_or_the_clear_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("bytes") / "cookies.txt"
+    path.write_bytes(data)
+    try:
+        cookies = read_cookie_file(path)
+    except CookieFileError as error:
+        assert str(error).startswith(f"{path}: ")
+        return
+    assert cookies

@@ -253,3 +253,15 @@ def test_generic_signs_end_a_market_with_no_detection_of_its_own_needs_session(t
     run = SqliteStore(tmp_path / "data" / "vigil.sqlite3").runs("shop")[0]
     assert run.status == "needs_session" and command in run.stats["vigil/close_message"]
     assert {name: run.stats.get(name) for name in stats} == stats
+
+
+def test_a_broken_secrets_file_stops_crawl_and_status_with_exit_2(tmp_path, env):
+    folder = write_config_dir(tmp_path / "config", market("http://127.0.0.1:9"))
+    secrets = Path(env["VIGIL_SECRETS_FILE"])
+    secrets.parent.mkdir(parents=True)
+    secrets.write_text(f"shop: {{cookies: [{{name: sid, value: {SID}}}\n")  # unclosed
+    for args in (["crawl", "shop", "--data-dir", str(tmp_path / "data")], ["session", "status"]):
+        result = vigil(env, *args, "--config-dir", str(folder))
+        assert result.returncode == 2, result.stderr
+        assert f"{secrets}: line" in result.stderr and "not valid YAML" in result.stderr
+        assert SID not in result.stderr + result.stdout

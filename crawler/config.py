@@ -260,38 +260,52 @@ class PolitenessSpec(_Strict):
 
 
 class DetectSpec(_Strict):
-    """How to recognise a page: any of the selectors matches, or the URL matches."""
+    """How to recognise a page: any of the selectors matches, the URL matches, the status is
+    one of `status`, or the page text contains `text` / matches `text_regex`."""
 
     css: str | None = None
     xpath: str | None = None
     url_regex: str | None = None
     status: list[int] = Field(default_factory=list)
+    text: str | None = Field(
+        default=None, description="a phrase found in the page text (case-insensitive)"
+    )
+    text_regex: str | None = Field(
+        default=None, description="a regular expression found in the page text (case-insensitive)"
+    )
 
     _css_compiles = field_validator("css")(valid_css)
     _xpath_compiles = field_validator("xpath")(valid_xpath)
-    _regex_compiles = field_validator("url_regex")(valid_regex)
+    _regex_compiles = field_validator("url_regex", "text_regex")(valid_regex)
+
+    @field_validator("text")
+    @classmethod
+    def _phrase(cls, value: str | None) -> str | None:
+        if value is not None and not (3 <= len(value.strip()) <= 200):
+            raise ValueError("a phrase of 3 to 200 characters (a shorter one matches too much)")
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> DetectSpec:
-        if not (self.css or self.xpath or self.url_regex or self.status):
-            raise ValueError("give at least one of css, xpath, url_regex or status")
+        if not (self.css or self.xpath or self.url_regex or self.status or self.text or self.text_regex):
+            raise ValueError("give at least one of css, xpath, url_regex, status, text or text_regex")
         return self
 
 
 class SessionSpec(_Strict):
     required: bool = False
     cookie_name: str | None = Field(
-        default=None, description="name of the session cookie supplied from the secrets file"
+        default=None,
+        description="the session cookie's name: the value in VIGIL_SESSION_<ID> is sent under it",
     )
     login_page: DetectSpec | None = Field(
         default=None, description="how a login wall looks: the run ends needs_session"
     )
-
-    @model_validator(mode="after")
-    def _cookie_when_required(self) -> SessionSpec:
-        if self.required and not self.cookie_name:
-            raise ValueError("a required session needs `cookie_name`")
-        return self
+    generic_detection: bool = Field(
+        default=True,
+        description="also recognise login walls and interstitials by generic signs (a redirect to "
+        "a login URL, a password form, a known DDoS-guard or captcha page)",
+    )
 
 
 class InterstitialSpec(_Strict):

@@ -380,7 +380,7 @@ class World:
     """The three sample markets on one simulator day (`day` may be moved while serving)."""
 
     def __init__(self, seed: int = 7, listings: int = 40, day: int = 1, interstitial_rate: float = 0.1,
-                 captcha_always: bool = False) -> None:
+                 captcha_always: bool = False, session_lifetime: int = 0) -> None:
         if day < 1:
             raise ValueError("day starts at 1")
         self.seed = seed
@@ -388,6 +388,9 @@ class World:
         self.day = day
         self.interstitial_rate = interstitial_rate
         self.captcha_always = captcha_always
+        # nightowl: pages one login's cookie opens before it expires (0: never); may be changed
+        # while serving, and applies to the requests that follow
+        self.session_lifetime = session_lifetime
         self.markets = {m: MarketSim(seed, m, listings) for m in MARKETS}
 
     def truth(self, market: str | None = None) -> dict[str, MarketTruth]:

@@ -1,5 +1,8 @@
 """nightowl: a dark-web market in the style of Hansa (2017), behind a login wall and a queue guard.
 
+A login's session may expire after `World.session_lifetime` pages (0: never): the next
+page redirects to `/login?next=...`, as when a real market logs a crawler out mid-crawl.
+
 Pages: `/` categories, `/category/<slug>/?page=N` (30 cards a page, `rel=next`),
 `/listing/<id>/`, `/vendor/<alias>/`, `/login`. Prices in USD with BTC and XMR equivalents.
 """
@@ -42,7 +45,7 @@ class NightOwl:
     def __init__(self, world: World) -> None:
         self.world = world
         self.sim: MarketSim = world.markets["nightowl"]
-        self._sessions: set[str] = set()
+        self._sessions: dict[str, int] = {}  # token -> pages it opened
         self._hits: dict[str, int] = {}
         self._guarded: dict[str, bool] = {}
         self._lock = threading.Lock()
@@ -68,7 +71,7 @@ class NightOwl:
             return self._login(request)
         if self._queue_guard(request):
             return self._interstitial()
-        if request.cookies.get(COOKIE) not in self._sessions:
+        if not self._session_valid(request.cookies.get(COOKIE)):
             return redirect("/login?next=" + urllib.parse.quote(request.raw_path, safe=""))
         path = request.path
         if path == "/":
@@ -83,6 +86,20 @@ class NightOwl:
             return png()
         return self._not_found()
 
+    def _session_valid(self, token: str | None) -> bool:
+        """Is the cookie a live session? Each page counts; past `world.session_lifetime` pages
+        the session expires (the market forgets it), the way real markets log users out."""
+        with self._lock:
+            if token is None or token not in self._sessions:
+                return False
+            used = self._sessions[token] + 1
+            lifetime = self.world.session_lifetime
+            if lifetime and used > lifetime:
+                del self._sessions[token]
+                return False
+            self._sessions[token] = used
+            return True
+
     def _login(self, request: Request) -> Response:
         nxt = request.query.get("next") or request.form.get("next") or "/"
         if not nxt.startswith("/") or nxt.startswith("//"):
@@ -92,7 +109,7 @@ class NightOwl:
             if (request.form.get("username"), request.form.get("password")) == DEMO_CREDENTIALS:
                 token = secrets.token_hex(16)
                 with self._lock:
-                    self._sessions.add(token)
+                    self._sessions[token] = 0
                 return redirect(nxt, [("Set-Cookie", f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax")])
             error = '<div class="alert alert-error">Invalid username or password.</div>'
         body = f"""

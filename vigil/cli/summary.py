@@ -29,7 +29,7 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
         )
     for o in outcomes:
         if o.message:
-            print(f"{o.market}: {o.message}")
+            print(o.message if o.message.startswith(f"{o.market} ") else f"{o.market}: {o.message}")
         if o.count("store/spooled"):
             print(
                 f"{o.market}: {o.count('store/spooled')} writes wait in the spool for the index "

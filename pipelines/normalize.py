@@ -81,7 +81,7 @@ def _currency_hint(fields: dict[str, Any], name: str) -> str | None:
 
 def unparsed_fields(normalized: dict[str, Any]) -> list[str]:
     """Fields the page gave but that could not be read into a value (a price whose currency
-    is unknown, such as `฿ 0.01`)."""
+    is unknown, such as `¤ 0.01`)."""
     return [
         name
         for name in PRICE_FIELDS

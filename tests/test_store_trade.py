@@ -4,14 +4,19 @@ feedback once however many crawls see it."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from stores import BACKENDS, open_backend
+from stores import BACKENDS, cluster_config, drop_indices, open_backend
 from test_store import T0, listing, new_run
 
+from index.elastic.client import connect
+from index.elastic.documents import listing_doc
+from index.elastic.mapping import INDEX_SETTINGS, MAPPINGS
+from index.elastic.store import ElasticStore
 from index.query import ListingQuery
 from index.records import Feedback, Price, ShippingOption, Vendor
 
@@ -99,3 +104,37 @@ def test_vendor_statistics_and_terms_are_stored(store):
     store.flush()
     vendor = store.get_vendor("m1", "rex")
     assert (vendor.stats, vendor.terms) == (stats, "Be nice.")
+
+
+@pytest.mark.elasticsearch
+@pytest.mark.parametrize("product", ["elasticsearch", "opensearch"])
+def test_an_index_made_before_trade_fields_is_migrated_to_hold_them(request, tmp_path, product):
+    """The trade fields are a new mapping version: a cluster whose listings index predates them
+    is moved by `migrate` (copy + alias swap), and then takes them."""
+    config = cluster_config(request, product)
+    client = connect(config)
+    old = {k: v for k, v in MAPPINGS["listings"][1].items() if k not in TRADE}
+    try:
+        client.indices.create(
+            index=f"{config.index_prefix}-listings-v1",
+            body={"settings": INDEX_SETTINGS, "mappings": {"dynamic": "strict", "properties": old},
+                  "aliases": {f"{config.index_prefix}-listings": {}}},
+        )
+        # a listing as the Vigil before trade fields wrote it
+        doc = listing_doc(listing("0", "Speed paste", eur="10"), 1)
+        before = {k: v for k, v in doc.items() if k not in TRADE}
+        client.index(index=f"{config.index_prefix}-listings", id="m1:0", body=before, refresh=True)
+        with closing(ElasticStore(config, tmp_path / "spool")) as store:
+            moved = store.migrate()
+            assert ("listings", f"{config.index_prefix}-listings-v1",
+                    f"{config.index_prefix}-listings-v{MAPPINGS['listings'][0]}") in moved
+            store.record_listing(trading(12), new_run(store))
+            store.flush()
+            assert store.get_listing("m1", "1").sales == 12
+            assert store.get_listing("m1", "0").title == "Speed paste"  # copied across
+    finally:
+        client.close()
+        drop_indices(config)
+
+
+TRADE = {"sales", "feedback_count", "feedback_score", "stock", "in_stock", "shipping_options", "terms"}

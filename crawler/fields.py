@@ -24,19 +24,21 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def element_text(element: etree._Element) -> str:
-    """Readable text of an element: block elements and <br> become line breaks."""
+    """Readable text of an element (not the text after it): block elements and <br> become
+    line breaks."""
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        tail = node.tail if node is not element else None
         if tag == "br":
             parts.append("\n")
-            if node.tail:
-                parts.append(node.tail)
+            if tail:
+                parts.append(tail)
             return
         if tag in SKIP_TAGS:
-            if node.tail:
-                parts.append(node.tail)
+            if tail:
+                parts.append(tail)
             return
         block = tag in BLOCK_TAGS
         if block:
@@ -47,8 +49,8 @@ def element_text(element: etree._Element) -> str:
             walk(child)
         if block:
             parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
+        if tail:
+            parts.append(tail)
 
     walk(element)
     text = "".join(parts)

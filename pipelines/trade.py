@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from nlp.money import parse_price
@@ -97,10 +99,21 @@ def shipping_option(record: dict[str, Any], clean: Any, currency: str | None) ->
     fallback = record.get("currency") or currency
     if parsed is None and price_text and fallback:
         parsed = parse_price(f"{price_text} {fallback}")
+    if parsed is None and (_ZERO.search(price_text) or _FREE.search(price_text)):
+        # free shipping (`USD 0.00`, `free`): a price of 0 in the currency the text or the listing names
+        probe = parse_price(_ZERO.sub("1", price_text))
+        if probe is None and fallback:
+            probe = parse_price(f"1 {fallback}")
+        if probe is not None:
+            parsed = (Decimal(0), probe[1])
     option: dict[str, Any] = {"name": name or price_text, "price_text": price_text}
     if parsed is not None:
         option["price_amount"], option["price_currency"] = parsed
     return option
+
+
+_ZERO = re.compile(r"(?<![\d.,])0+(?:[.,]0+)?(?![\d.,])")
+_FREE = re.compile(r"\bfree\b|\bgratis\b|\bkostenlos\b", re.I)
 
 
 def feedback_record(record: dict[str, Any], reading: Reading, clean: Any) -> dict[str, Any] | None:

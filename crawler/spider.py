@@ -27,6 +27,7 @@ from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.fields import read_all, read_field, read_fields, select
 from crawler.items import ListingItem, PageCapture, VendorItem
+from crawler.records import merge_fields
 from crawler.tor import download_handlers
 
 
@@ -254,11 +255,51 @@ class MarketSpider(scrapy.Spider):
             page_fields["vendor_url"] = self._on_mirror(response.urljoin(str(page_fields["vendor_url"])))
         fields = {**page_fields, **card}  # card values first, the page fills in the rest
         pages = [p for p in (card_page, capture) if p is not None]
-        yield from self._emit_listing(listing_id, response.url, fields, pages)
+        yield from self._listing_sub_pages(listing_id, response.url, fields, pages, 0)
         vendors = self.config.vendors
         if vendors is not None and vendors.follow and vendors.links is not None:
             for href in read_all(vendors.links, response.selector, response.url):
                 yield from self._follow(response, href, self.parse_vendor, "vendor")
+
+    def _listing_sub_pages(
+        self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture], step: int
+    ) -> Iterator[Any]:
+        """The listing's sub-pages (`listings.extra_pages`, e.g. its feedback and terms tabs)
+        one after the other, then the listing with the fields of them all."""
+        extra = self.config.listings.extra_pages
+        while step < len(extra):
+            sub = extra[step]
+            request = self._request(
+                urljoin(url, sub.path), self.parse_listing_page, f"listing:{sub.page_role}",
+                {"listing_id": listing_id, "url": url, "fields": fields, "pages": pages, "step": step + 1},
+            )
+            if request is not None:
+                yield request.replace(errback=self._listing_page_failed)
+                return
+            step += 1  # off the market's mirrors: counted by _request, the listing goes on
+        yield from self._emit_listing(listing_id, url, fields, pages)
+
+    def parse_listing_page(
+        self, response: Response, listing_id: str, url: str, fields: dict[str, Any],
+        pages: list[PageCapture], step: int,
+    ) -> Iterator[Any]:
+        """A listing's sub-page: its fields complete the listing (records add up)."""
+        self.crawler.stats.inc_value("vigil/pages/listing_sub_page")
+        sub = self.config.listings.extra_pages[step - 1]
+        if response.status == 404:
+            self.crawler.stats.inc_value("vigil/listings/sub_page_missing")
+        else:
+            pages = [*pages, self._capture(response, sub.page_role)]
+            fields = merge_fields(fields, read_fields(sub.fields, response.selector, response.url))
+        yield from self._listing_sub_pages(listing_id, url, fields, pages, step)
+
+    def _listing_page_failed(self, failure: Failure) -> Iterator[Any]:
+        """A sub-page that failed for good: the run is incomplete, the listing is kept."""
+        self.on_error(failure)
+        kwargs = failure.request.cb_kwargs
+        yield from self._listing_sub_pages(
+            kwargs["listing_id"], kwargs["url"], kwargs["fields"], kwargs["pages"], kwargs["step"]
+        )
 
     def _emit_listing(
         self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
@@ -298,7 +339,7 @@ class MarketSpider(scrapy.Spider):
             pages.append(self._capture(response, role))
             page_specs = spec.fields if step == 0 else spec.extra_pages[step - 1].fields
             found = read_fields(page_specs, response.selector, response.url)
-            fields.update({k: v for k, v in found.items() if k not in fields})
+            fields = merge_fields(fields, found)
         if step == 0:
             fields["_url"] = response.url
         if step < len(spec.extra_pages):

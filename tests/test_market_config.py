@@ -78,7 +78,7 @@ def test_selector_shorthand_is_css(tmp_path):
         ),
         ({"politeness": {"concurrency": 0}}, "politeness.concurrency", "greater than or equal to 1"),
         ({"listings": {"links": {"css": "a", "xpath": "//a"}, "id_from_url": "(?P<id>x)"}},
-         "listings.links", "exactly one of css, xpath or url_regex"),
+         "listings.links", "exactly one of css, xpath, url_regex, const or any"),
     ],
 )
 def test_invalid_config_names_field_and_expectation(tmp_path, change, where, expected):

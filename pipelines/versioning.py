@@ -110,6 +110,10 @@ class VersioningPipeline:
             self._count("vigil/listings/sales_changed")
         if recorded.change != "duplicate":
             self._feedback(context, build_feedback(item, now, run_id))
+            sales = item.normalized.get("sales")
+            if isinstance(sales, int):
+                self._count("vigil/trade/listings_with_sales")
+                self._count("vigil/trade/sales", sales)
         return item
 
     def _feedback(self, context: CrawlContext, records: list[Feedback]) -> None:
@@ -119,9 +123,9 @@ class VersioningPipeline:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("vigil/feedback/read", len(records))
 
-    def _count(self, name: str) -> None:
+    def _count(self, name: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(name)
+        self.crawler.stats.inc_value(name, count)
 
 
 def build_vendor(item: VendorItem, now: datetime) -> Vendor:

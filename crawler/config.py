@@ -11,21 +11,37 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from crawler.field_specs import (
+    LISTING_FIELDS,
+    RECORD_FIELDS,
+    VENDOR_FIELDS,
+    ExtraPageSpec,
+    Fields,
+    FieldSpec,
+    ListingPageSpec,
+    RecordsSpec,
+    Selector,
+    check_field_names,
+)
+from crawler.field_specs import Strict as _Strict
 from crawler.selector_checks import valid_css, valid_regex, valid_xpath
+
+__all__ = [
+    "LISTING_FIELDS", "RECORD_FIELDS", "VENDOR_FIELDS", "ConfigError", "ExtraPageSpec", "FieldSpec",
+    "ListingPageSpec", "MarketConfig", "RecordsSpec", "Selector", "load_market", "load_market_file",
+    "load_markets", "parse_market",
+]  # fmt: skip
 
 MARKET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -42,68 +58,16 @@ class ConfigError(Exception):
         super().__init__("\n".join(lines))
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _selector_shorthand(value: Any) -> Any:
-    """`title: "h1::text"` is short for `title: {css: "h1::text"}`."""
-    if isinstance(value, str):
-        return {"css": value}
-    return value
-
-
-class FieldSpec(_Strict):
-    """Where one field's value sits, and how to clean it.
-
-    Exactly one of `css`, `xpath` or `url_regex` locates it. A selector ending in `::text` or
-    `::attr(...)` (CSS) or `/text()`/`/@attr` (XPath) yields strings; any other selector
-    yields elements, turned into readable text (block elements become line breaks).
-    `regex` then keeps its `value` group (or group 1, or the whole match).
-    """
-
-    css: str | None = None
-    xpath: str | None = None
-    url_regex: str | None = Field(
-        default=None, description="take the value from the page URL with this regex"
-    )
-    regex: str | None = None
-    many: bool = Field(default=False, description="keep every match as a list")
-    join: str | None = Field(default=None, description="join several matches into one string")
-    default: str | None = None
-
-    _css_compiles = field_validator("css")(valid_css)
-    _xpath_compiles = field_validator("xpath")(valid_xpath)
-
-    @model_validator(mode="after")
-    def _one_locator(self) -> FieldSpec:
-        given = [name for name in ("css", "xpath", "url_regex") if getattr(self, name)]
-        if len(given) != 1:
-            raise ValueError("give exactly one of css, xpath or url_regex")
-        return self
-
-    _regex_compiles = field_validator("regex", "url_regex")(valid_regex)
-
-
-Selector = Annotated[FieldSpec, BeforeValidator(_selector_shorthand)]
-
-LISTING_FIELDS = [
-    "id", "title", "description", "price", "price_alt", "currency", "vendor", "vendor_url",
-    "category", "ships_from", "ships_to", "images",
-]  # fmt: skip
-VENDOR_FIELDS = ["alias", "description", "pgp_key", "contacts"]
-
-
 class CardSpec(_Strict):
     """Listing cards on a category page: one container per listing, fields relative to it."""
 
     container: Selector
-    fields: dict[str, Selector] = Field(default_factory=dict)
+    fields: Fields = Field(default_factory=dict)
 
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        return _check_field_names(value, LISTING_FIELDS)
+        return check_field_names(value, LISTING_FIELDS)
 
 
 class ListingSpec(_Strict):
@@ -123,7 +87,11 @@ class ListingSpec(_Strict):
         description="fields a listing must have; with fetch_pages=missing, a card without "
         "one of them sends the crawler to the listing page",
     )
-    fields: dict[str, Selector] = Field(default_factory=dict)
+    fields: Fields = Field(default_factory=dict)
+    extra_pages: list[ListingPageSpec] = Field(
+        default_factory=list,
+        description="sub-pages of a listing page (e.g. `feedback/`, `terms/`), fetched in turn",
+    )
 
     @field_validator("id_from_url")
     @classmethod
@@ -139,25 +107,15 @@ class ListingSpec(_Strict):
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        return _check_field_names(value, LISTING_FIELDS)
+        return check_field_names(value, LISTING_FIELDS)
 
     @model_validator(mode="after")
     def _cards_when_no_pages(self) -> ListingSpec:
         if self.fetch_pages != "always" and self.cards is None:
             raise ValueError(f"fetch_pages={self.fetch_pages} needs `cards` to read fields from")
+        if self.fetch_pages == "never" and self.extra_pages:
+            raise ValueError("extra_pages are sub-pages of listing pages: fetch_pages=never visits none")
         return self
-
-
-class ExtraPageSpec(_Strict):
-    """A sub-page of a vendor profile (e.g. `pgp/`) whose fields complete the vendor."""
-
-    path: str = Field(description="relative to the vendor page URL, e.g. `pgp/`")
-    fields: dict[str, Selector] = Field(default_factory=dict)
-
-    @field_validator("fields")
-    @classmethod
-    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        return _check_field_names(value, VENDOR_FIELDS)
 
 
 class VendorSpec(_Strict):
@@ -167,13 +125,13 @@ class VendorSpec(_Strict):
         default=None, description="links to vendor pages, on listing pages or cards"
     )
     follow: bool = True
-    fields: dict[str, Selector] = Field(default_factory=dict)
+    fields: Fields = Field(default_factory=dict)
     extra_pages: list[ExtraPageSpec] = Field(default_factory=list)
 
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        return _check_field_names(value, VENDOR_FIELDS)
+        return check_field_names(value, VENDOR_FIELDS)
 
 
 class NavigationSpec(_Strict):
@@ -187,7 +145,12 @@ class NavigationSpec(_Strict):
     category_name: Selector | None = Field(
         default=None, description="the category's name on a category page, given to its cards"
     )
-    max_pages_per_category: int = Field(default=10_000, ge=1)
+    max_pages_per_category: int = Field(
+        default=500, ge=1, description="pages followed through one category's pagination"
+    )
+    max_categories: int = Field(
+        default=200, ge=1, description="category links followed from the start pages"
+    )
     watch_listings: list[str] = Field(
         default_factory=list, description="listing pages to visit on every crawl"
     )
@@ -241,8 +204,17 @@ class PolitenessSpec(_Strict):
     autothrottle: bool = True
     timeout: float = Field(default=60, gt=0, description="seconds per request")
     max_page_bytes: int = Field(default=5_000_000, gt=0, description="larger pages are dropped")
-    max_pages: int = Field(default=0, ge=0, description="stop after this many pages; 0: no cap")
+    max_pages: int = Field(
+        default=25_000, ge=0, description="page budget of one run; 0: no cap (not advised)"
+    )
     retries: int = Field(default=3, ge=0)
+    retry_backoff: float = Field(
+        default=1.0, ge=0, description="seconds before the first retry, doubled on each (max 60)"
+    )
+    max_retry_after: float = Field(
+        default=600, ge=0, description="longest Retry-After (429/503) waited for, in seconds"
+    )
+    autothrottle_max_delay: float = Field(default=60.0, gt=0, description="AutoThrottle's ceiling")
 
 
 # Playwright's resource types a browser market may block (the page itself never).
@@ -311,38 +283,52 @@ class BrowserSpec(_Strict):
 
 
 class DetectSpec(_Strict):
-    """How to recognise a page: any of the selectors matches, or the URL matches."""
+    """How to recognise a page: any of the selectors matches, the URL matches, the status is
+    one of `status`, or the page text contains `text` / matches `text_regex`."""
 
     css: str | None = None
     xpath: str | None = None
     url_regex: str | None = None
     status: list[int] = Field(default_factory=list)
+    text: str | None = Field(
+        default=None, description="a phrase found in the page text (case-insensitive)"
+    )
+    text_regex: str | None = Field(
+        default=None, description="a regular expression found in the page text (case-insensitive)"
+    )
 
     _css_compiles = field_validator("css")(valid_css)
     _xpath_compiles = field_validator("xpath")(valid_xpath)
-    _regex_compiles = field_validator("url_regex")(valid_regex)
+    _regex_compiles = field_validator("url_regex", "text_regex")(valid_regex)
+
+    @field_validator("text")
+    @classmethod
+    def _phrase(cls, value: str | None) -> str | None:
+        if value is not None and not (3 <= len(value.strip()) <= 200):
+            raise ValueError("a phrase of 3 to 200 characters (a shorter one matches too much)")
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> DetectSpec:
-        if not (self.css or self.xpath or self.url_regex or self.status):
-            raise ValueError("give at least one of css, xpath, url_regex or status")
+        if not (self.css or self.xpath or self.url_regex or self.status or self.text or self.text_regex):
+            raise ValueError("give at least one of css, xpath, url_regex, status, text or text_regex")
         return self
 
 
 class SessionSpec(_Strict):
     required: bool = False
     cookie_name: str | None = Field(
-        default=None, description="name of the session cookie supplied from the secrets file"
+        default=None,
+        description="the session cookie's name: the value in VIGIL_SESSION_<ID> is sent under it",
     )
     login_page: DetectSpec | None = Field(
         default=None, description="how a login wall looks: the run ends needs_session"
     )
-
-    @model_validator(mode="after")
-    def _cookie_when_required(self) -> SessionSpec:
-        if self.required and not self.cookie_name:
-            raise ValueError("a required session needs `cookie_name`")
-        return self
+    generic_detection: bool = Field(
+        default=True,
+        description="also recognise login walls and interstitials by generic signs (a redirect to "
+        "a login URL, a password form, a known DDoS-guard or captcha page)",
+    )
 
 
 class InterstitialSpec(_Strict):
@@ -365,6 +351,9 @@ class MarketConfig(_Strict):
     interstitial: InterstitialSpec | None = None
     platform: str | None = Field(default=None, description="DSA provider, for clear-web sites")
     language: str | None = None
+    date_order: Literal["DMY", "MDY", "YMD"] | None = Field(
+        default=None, description="how the market writes numeric dates such as 05/06/2017"
+    )
     navigation: NavigationSpec
     listings: ListingSpec
     vendors: VendorSpec | None = None
@@ -411,19 +400,13 @@ def _is_onion(url: str) -> bool:
     return (urlsplit(url).hostname or "").endswith(".onion")
 
 
-def _check_field_names(value: dict[str, FieldSpec], known: list[str]) -> dict[str, FieldSpec]:
-    unknown = sorted(set(value) - set(known))
-    if unknown:
-        raise ValueError(
-            f"unknown field(s) {', '.join(unknown)}; expected any of: {', '.join(known)}"
-        )
-    return value
+_UNION_TAGS = {"selector", "records"}
 
 
 def _describe(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
     problems = []
     for error in errors:
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        where = ".".join(str(p) for p in error["loc"] if p not in _UNION_TAGS) or "(top level)"
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown setting (check the spelling; see docs/market-config.md)"

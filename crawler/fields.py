@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector, SelectorList
 
-from crawler.config import FieldSpec
+from crawler.field_specs import FieldSpec, RecordsSpec
 
 # Elements whose boundaries are line breaks in readable text.
 BLOCK_TAGS = frozenset([
@@ -23,19 +24,21 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def element_text(element: etree._Element) -> str:
-    """Readable text of an element: block elements and <br> become line breaks."""
+    """Readable text of an element (not the text after it): block elements and <br> become
+    line breaks."""
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        tail = node.tail if node is not element else None
         if tag == "br":
             parts.append("\n")
-            if node.tail:
-                parts.append(node.tail)
+            if tail:
+                parts.append(tail)
             return
         if tag in SKIP_TAGS:
-            if node.tail:
-                parts.append(node.tail)
+            if tail:
+                parts.append(tail)
             return
         block = tag in BLOCK_TAGS
         if block:
@@ -46,8 +49,8 @@ def element_text(element: etree._Element) -> str:
             walk(child)
         if block:
             parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
+        if tail:
+            parts.append(tail)
 
     walk(element)
     text = "".join(parts)
@@ -63,7 +66,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 def _post(value: str, spec: FieldSpec) -> str | None:
     value = value.strip()
     if spec.regex is None:
-        return value or None
+        return _mapped(value, spec) or None
     match = _compiled(spec.regex).search(value)
     if match is None:
         return None
@@ -73,7 +76,17 @@ def _post(value: str, spec: FieldSpec) -> str | None:
         found = match.group(1)
     else:
         found = match.group(0)
-    return found.strip() if found else None
+    if not found:
+        return None
+    return _mapped(found.strip(), spec) or None
+
+
+def _mapped(value: str, spec: FieldSpec) -> str:
+    """The value of the first `map` pattern found in `value`; `value` when none is."""
+    for pattern, replacement in (spec.map or {}).items():
+        if _compiled(pattern).search(value):
+            return replacement
+    return value
 
 
 def _strings(selected: SelectorList[Selector]) -> list[str]:
@@ -90,7 +103,15 @@ def select(scope: Selector, spec: FieldSpec) -> SelectorList[Selector]:
 
 def read_field(spec: FieldSpec, scope: Selector, url: str) -> str | list[str] | None:
     """One field's value in `scope` (a page or a card), or None when it is absent."""
-    if spec.url_regex is not None:
+    if spec.any is not None:
+        for alternative in spec.any:
+            value = read_field(alternative, scope, url)
+            if value not in (None, "", []):
+                return value
+        return spec.default
+    if spec.const is not None:
+        cleaned = [spec.const]
+    elif spec.url_regex is not None:
         found = _post(url, spec.model_copy(update={"regex": spec.url_regex}))
         cleaned = [found] if found else []
     else:
@@ -113,10 +134,18 @@ def read_all(spec: FieldSpec, scope: Selector, url: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def read_fields(specs: dict[str, FieldSpec], scope: Selector, url: str) -> dict[str, object]:
-    values = {}
+def read_fields(
+    specs: Mapping[str, FieldSpec | RecordsSpec], scope: Selector, url: str
+) -> dict[str, object]:
+    """Every field found in `scope`; a repeated block (`RecordsSpec`) gives a list of records."""
+    from crawler.records import read_records  # records are read with read_field
+
+    values: dict[str, object] = {}
     for name, spec in specs.items():
-        value = read_field(spec, scope, url)
+        if isinstance(spec, RecordsSpec):
+            value: object = read_records(spec, scope, url)
+        else:
+            value = read_field(spec, scope, url)
         if value not in (None, "", []):
             values[name] = value
     return values

@@ -32,6 +32,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite filter, but every request it drops is counted and logged
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.OffsiteMiddleware": 50,
+    # retries wait (backoff, Retry-After); a mirror that fails for good hands over to the next
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.politeness.BackoffRetryMiddleware": 550,
+    "crawler.politeness.MirrorRotationMiddleware": 545,
     # after redirects are followed (600) and cookies handled (700): see the final page
     "crawler.middlewares.SessionMiddleware": 560,
     "crawler.middlewares.InterstitialMiddleware": 570,

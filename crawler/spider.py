@@ -28,6 +28,7 @@ from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.fields import read_all, read_field, read_fields, select
 from crawler.items import ListingItem, PageCapture, VendorItem
+from crawler.records import merge_fields
 from crawler.tor import download_handlers
 
 
@@ -48,6 +49,8 @@ class MarketSpider(scrapy.Spider):
         self._seen_listings: set[str] = set()  # only to skip watched pages the walk reached
         self._watch_scheduled = False
         self.mirror_hosts: frozenset[str] = frozenset()
+        self.mirror_index = 0  # the mirror being crawled; moves on when it fails for good
+        self._category_ids: dict[str, set[str]] = {}  # listing ids seen per category walk
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MarketSpider:
@@ -74,8 +77,29 @@ class MarketSpider(scrapy.Spider):
         return spider
 
     @property
+    def mirror(self) -> str:
+        return self.config.mirrors[self.mirror_index]
+
+    @property
     def base_url(self) -> str:
-        return self.config.mirrors[0]
+        return self.mirror
+
+    def rotate_mirror(self, failed: str, why: str) -> None:
+        """The mirror being crawled failed for good: crawl the next one from now on."""
+        if failed != self.mirror or len(self.config.mirrors) < 2:
+            return
+        self.mirror_index = (self.mirror_index + 1) % len(self.config.mirrors)
+        self.crawler.stats.inc_value("vigil/mirror/rotated")
+        self.logger.warning("%s: mirror %s failed (%s); now crawling %s",
+                            self.market_id, failed, why, self.mirror)
+
+    def closed(self, reason: str) -> None:
+        if reason == "closespider_pagecount":
+            budget = self.config.politeness.max_pages
+            message = (f"the run's page budget ({budget} pages, politeness.max_pages) was reached: "
+                       "the run is partial and marks nothing removed")
+            self.crawler.stats.set_value("vigil/close_message", message)
+            self.logger.warning("%s: %s", self.market_id, message)
 
     async def start(self) -> AsyncIterator[Any]:
         problem = browser_preflight(self.config, self.crawler.settings)
@@ -128,11 +152,21 @@ class MarketSpider(scrapy.Spider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         nav = self.config.navigation
         if nav.category_links is not None:
-            for href in read_all(nav.category_links, response.selector, response.url):
+            links = list(dict.fromkeys(read_all(nav.category_links, response.selector, response.url)))
+            if len(links) > nav.max_categories:
+                self.crawler.stats.inc_value("vigil/pages/categories_capped", len(links) - nav.max_categories)
+                self.logger.warning(
+                    "%s: %d category links, more than navigation.max_categories (%d): the rest "
+                    "are not crawled", self.market_id, len(links), nav.max_categories,
+                )
+            for href in links[: nav.max_categories]:
                 yield from self._follow(response, href, self.parse_category, "category", {"page_number": 1})
         yield from self.parse_category(response, page_number=1)
 
-    def parse_category(self, response: Response, page_number: int) -> Iterator[Any]:
+    def parse_category(
+        self, response: Response, page_number: int, walk: str | None = None
+    ) -> Iterator[Any]:
+        walk = walk or response.url  # a category's pages share the URL of its first page
         if response.status != 200:
             self.crawler.stats.inc_value("vigil/pages/category_missing")
             self.logger.error("category page %s answered %s", response.url, response.status)
@@ -144,14 +178,16 @@ class MarketSpider(scrapy.Spider):
         category = None
         if nav.category_name is not None:
             category = read_field(nav.category_name, response.selector, response.url)
+        before = len(self._category_ids.setdefault(walk, set()))
         if spec.cards is not None:
             for card in select(response.selector, spec.cards.container):
-                yield from self._from_card(response, card, capture, category)
+                yield from self._from_card(response, card, capture, category, walk)
         else:
             for href in read_all(spec.links, response.selector, response.url):
                 url = self._on_mirror(response.urljoin(href))
                 listing_id = self._listing_id(url)
                 if listing_id:
+                    self._category_ids[walk].add(listing_id)
                     yield from self._follow(
                         response, url, self.parse_listing, "listing",
                         {"listing_id": listing_id, "card": {}, "card_page": None},
@@ -162,13 +198,21 @@ class MarketSpider(scrapy.Spider):
                 # the market has more than the cap allows: this run did not see everything
                 self.crawler.stats.inc_value("vigil/pages/pagination_capped")
                 self.logger.warning("pagination capped at %d pages: %s", page_number, response.url)
+            elif isinstance(href, str) and page_number > 1 and len(self._category_ids[walk]) == before:
+                # a next page that shows nothing this category has not shown: a pagination
+                # trap (or a last page linking to itself): stop here
+                self.crawler.stats.inc_value("vigil/pages/pagination_repeat")
+                self.logger.info("%s: %s shows no new listing: pagination stops",
+                                 self.market_id, response.url)
             elif isinstance(href, str):
                 yield from self._follow(
-                    response, href, self.parse_category, "category", {"page_number": page_number + 1}
+                    response, href, self.parse_category, "category",
+                    {"page_number": page_number + 1, "walk": walk},
                 )
 
     def _from_card(
-        self, response: Response, card: Selector, capture: PageCapture, category: object
+        self, response: Response, card: Selector, capture: PageCapture, category: object,
+        walk: str = "",
     ) -> Iterator[Any]:
         spec = self.config.listings
         href = read_field(spec.links, card, response.url)
@@ -180,6 +224,7 @@ class MarketSpider(scrapy.Spider):
         if not listing_id:
             self.crawler.stats.inc_value("vigil/cards/without_id")
             return
+        self._category_ids.setdefault(walk, set()).add(listing_id)
         assert spec.cards is not None
         fields = read_fields(spec.cards.fields, card, response.url)
         if isinstance(category, str) and "category" not in fields:
@@ -216,11 +261,51 @@ class MarketSpider(scrapy.Spider):
             page_fields["vendor_url"] = self._on_mirror(response.urljoin(str(page_fields["vendor_url"])))
         fields = {**page_fields, **card}  # card values first, the page fills in the rest
         pages = [p for p in (card_page, capture) if p is not None]
-        yield from self._emit_listing(listing_id, response.url, fields, pages)
+        yield from self._listing_sub_pages(listing_id, response.url, fields, pages, 0)
         vendors = self.config.vendors
         if vendors is not None and vendors.follow and vendors.links is not None:
             for href in read_all(vendors.links, response.selector, response.url):
                 yield from self._follow(response, href, self.parse_vendor, "vendor")
+
+    def _listing_sub_pages(
+        self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture], step: int
+    ) -> Iterator[Any]:
+        """The listing's sub-pages (`listings.extra_pages`, e.g. its feedback and terms tabs)
+        one after the other, then the listing with the fields of them all."""
+        extra = self.config.listings.extra_pages
+        while step < len(extra):
+            sub = extra[step]
+            request = self._request(
+                urljoin(url, sub.path), self.parse_listing_page, f"listing:{sub.page_role}",
+                {"listing_id": listing_id, "url": url, "fields": fields, "pages": pages, "step": step + 1},
+            )
+            if request is not None:
+                yield request.replace(errback=self._listing_page_failed)
+                return
+            step += 1  # off the market's mirrors: counted by _request, the listing goes on
+        yield from self._emit_listing(listing_id, url, fields, pages)
+
+    def parse_listing_page(
+        self, response: Response, listing_id: str, url: str, fields: dict[str, Any],
+        pages: list[PageCapture], step: int,
+    ) -> Iterator[Any]:
+        """A listing's sub-page: its fields complete the listing (records add up)."""
+        self.crawler.stats.inc_value("vigil/pages/listing_sub_page")
+        sub = self.config.listings.extra_pages[step - 1]
+        if response.status == 404:
+            self.crawler.stats.inc_value("vigil/listings/sub_page_missing")
+        else:
+            pages = [*pages, self._capture(response, sub.page_role)]
+            fields = merge_fields(fields, read_fields(sub.fields, response.selector, response.url))
+        yield from self._listing_sub_pages(listing_id, url, fields, pages, step)
+
+    def _listing_page_failed(self, failure: Failure) -> Iterator[Any]:
+        """A sub-page that failed for good: the run is incomplete, the listing is kept."""
+        self.on_error(failure)
+        kwargs = failure.request.cb_kwargs
+        yield from self._listing_sub_pages(
+            kwargs["listing_id"], kwargs["url"], kwargs["fields"], kwargs["pages"], kwargs["step"]
+        )
 
     def _emit_listing(
         self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
@@ -260,7 +345,7 @@ class MarketSpider(scrapy.Spider):
             pages.append(self._capture(response, role))
             page_specs = spec.fields if step == 0 else spec.extra_pages[step - 1].fields
             found = read_fields(page_specs, response.selector, response.url)
-            fields.update({k: v for k, v in found.items() if k not in fields})
+            fields = merge_fields(fields, found)
         if step == 0:
             fields["_url"] = response.url
         if step < len(spec.extra_pages):
@@ -379,6 +464,8 @@ def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:
         "DEPTH_LIMIT": 0,
         "RETRY_TIMES": p.retries,
         "CLOSESPIDER_PAGECOUNT": p.max_pages,
+        "AUTOTHROTTLE_START_DELAY": max(p.download_delay, 1.0),
+        "AUTOTHROTTLE_MAX_DELAY": p.autothrottle_max_delay,
     }
     if crawler.settings.getbool("VIGIL_NO_POLITENESS"):  # benchmarks on loopback only
         values.update(DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False)

@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--base-port", type=int, default=8730)
     serve.add_argument("--interstitial-rate", type=float, default=0.1)
+    serve.add_argument("--session-lifetime", type=int, default=0,
+                       help="nightowl pages a login opens before its session expires (0: never)")
     args = parser.parse_args(argv)
     if args.command == "truth":
         print(json.dumps(truth_json(args.seed, args.listings, args.day, args.market), ensure_ascii=False,
@@ -30,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     from demo.server import start
 
     ports = {m: args.base_port + n + 1 for n, m in enumerate(MARKETS)} if args.base_port else None
-    world = World(args.seed, args.listings, args.day, args.interstitial_rate)
+    world = World(args.seed, args.listings, args.day, args.interstitial_rate,
+                  session_lifetime=args.session_lifetime)
     handle = start(world, args.host, ports)
     for market, url in handle.urls.items():
         print(f"{market}: {url}")

@@ -16,6 +16,16 @@ def day_date(day: int) -> dt.date:
 
 
 @dataclass(frozen=True)
+class FeedbackTruth:
+    """One feedback a buyer left on a listing: its day, `positive`/`neutral`/`negative`, text."""
+
+    date: dt.date
+    rating: str
+    text: str
+    buyer: str
+
+
+@dataclass(frozen=True)
 class ListingTruth:
     """What a listing really is on a given day."""
 
@@ -39,6 +49,15 @@ class ListingTruth:
     novel: bool = False
     dose_text: str = ""
     cas: str | None = None
+    # trade, where the market shows it (nightowl): units sold, every feedback (newest first),
+    # the share of positive feedback as shown, stock (None: only "In stock"), shipping options
+    sales: int | None = None
+    feedback: tuple[FeedbackTruth, ...] = ()
+    feedback_score: Decimal | None = None
+    stock: int | None = None
+    in_stock: bool | None = None
+    shipping: tuple[tuple[str, Decimal], ...] = ()
+    terms: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,16 @@ class VendorTruth:
     markets: dict[str, str] = field(default_factory=dict)  # other market id -> alias there
     btc_addresses: list[str] = field(default_factory=list)
     country: str | None = None
+    # statistics, where the market shows them (nightowl)
+    level: int | None = None
+    member_since: dt.date | None = None
+    last_active: dt.date | None = None
+    sales: int | None = None
+    disputes: int | None = None
+    feedback_positive: int | None = None
+    feedback_neutral: int | None = None
+    feedback_negative: int | None = None
+    rating: Decimal | None = None  # the share of positive feedback, as the page shows it
 
 
 @dataclass(frozen=True)
@@ -65,11 +94,12 @@ class MarketTruth:
 
 @dataclass(frozen=True)
 class Changes:
-    """Listing ids that appeared, vanished or changed price between two days."""
+    """Listing ids that appeared, vanished, changed price or traded between two days."""
 
     appeared: set[str]
     removed: set[str]
     price_changed: set[str]
+    trade_changed: set[str] = field(default_factory=set)  # sales, feedback count or stock moved
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -84,4 +114,6 @@ def to_jsonable(obj: Any) -> Any:
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, Decimal):
         return str(obj)
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
     return obj

@@ -29,6 +29,7 @@ from demo.catalog import (
 from demo.compose import LANGUAGE_WEIGHTS, Draft, compose, compose_shop, weighted
 from demo.identities import alias_for, btc_address, contacts_for, pgp_key, variant_alias
 from demo.models import Changes, ListingTruth, MarketTruth, VendorTruth
+from demo.trade import Trade
 
 MARKETS = ("nightowl", "swapbay", "rc-labor")
 #: Served by the demo as dark markets: under an onion name, through a SOCKS5 stand-in for Tor.
@@ -133,6 +134,7 @@ class MarketSim:
         self.content = lru_cache(maxsize=65536)(self._content)
         self.vendor = lru_cache(maxsize=8192)(self._vendor)
         self._alias_index: dict[str, int] | None = None
+        self.trade = Trade(seed, market, unit_hash) if market == "nightowl" else None
 
     # -- lifetime -------------------------------------------------------------------------
     def max_index(self, day: int) -> int:
@@ -260,13 +262,18 @@ class MarketSim:
         c = self.content(i)
         d = c.draft
         vendor = SHOP_ALIAS if self.market == "rc-labor" else self.vendor(c.vendor).alias
+        trade: dict[str, object] = {}
+        if self.trade is not None:
+            t = self.trade.listing(i, self.first_day(i), day)
+            trade = {"sales": t.sales, "feedback": t.feedback, "feedback_score": t.feedback_score,
+                     "stock": t.stock, "in_stock": t.in_stock, "shipping": t.shipping, "terms": t.terms}
         return ListingTruth(
             id=c.id, path=c.path, title=d.title, description=d.description, category=c.category,
             vendor=vendor, price=self.price(i, day), currency=self.currency, ships_from=c.ships_from,
             ships_to=list(c.ships_to), substance=c.product.substance, substance_class=c.product.cls,
             quantity_text=d.quantity_text, first_day=self.first_day(i), last_day=None, language=d.language,
             counterfeit=c.product.counterfeit, novel=c.product.novel, dose_text=d.dose_text,
-            cas=c.product.cas,
+            cas=c.product.cas, **trade,  # type: ignore[arg-type]
         )
 
     def active_indices(self, day: int) -> list[int]:
@@ -325,18 +332,26 @@ class MarketSim:
             return f"/user/{alias}"
         return "/kontakt/"
 
-    def vendor_truth(self, j: int) -> VendorTruth:
+    def vendor_truth(self, j: int, day: int = 1) -> VendorTruth:
         v = self.vendor(j)
+        stats: dict[str, object] = {}
+        if self.trade is not None:
+            s = self.trade.vendor(j, day, v.fb_pos, v.fb_neg)
+            stats = {"level": v.level, "member_since": s.member_since, "last_active": s.last_active,
+                     "sales": s.sales, "disputes": s.disputes, "feedback_positive": v.fb_pos,
+                     "feedback_neutral": s.feedback_neutral, "feedback_negative": v.fb_neg,
+                     "rating": s.rating(v.fb_pos, v.fb_neg)}
         return VendorTruth(alias=v.alias, path=self.vendor_path(v.alias), pgp_fingerprint=v.pgp_fingerprint,
                            contacts=list(v.contacts), markets=dict(v.elsewhere),
-                           btc_addresses=[v.btc] if self.market != "swapbay" else [], country=v.country)
+                           btc_addresses=[v.btc] if self.market != "swapbay" else [], country=v.country,
+                           **stats)  # type: ignore[arg-type]
 
     # -- truth ----------------------------------------------------------------------------
     def truth(self, day: int) -> MarketTruth:
         listings = {t.id: t for t in (self.listing(i, day) for i in self.active_indices(day))}
         vendors = {}
         for j in range(self.vendor_count):
-            vt = self.vendor_truth(j)
+            vt = self.vendor_truth(j, day)
             vendors.setdefault(vt.alias, vt)
         return MarketTruth(listings=listings, vendors=vendors, render=RENDER[self.market])
 
@@ -346,10 +361,20 @@ class MarketSim:
         after = {i for i in range(top) if self.active(i, day_to)}
         both = before & after
         changed = {i for i in both if self.price(i, day_from) != self.price(i, day_to)}
+        traded: set[int] = set()
+        if self.trade is not None:
+            trade = self.trade
+
+            def shown(i: int, day: int) -> tuple[object, ...]:
+                t = trade.listing(i, self.first_day(i), day)
+                return t.sales, len(t.feedback), t.stock, t.in_stock
+
+            traded = {i for i in both if shown(i, day_from) != shown(i, day_to)}
         ident = self.listing_id
         return Changes(appeared={ident(i) for i in after - before},
                        removed={ident(i) for i in before - after},
-                       price_changed={ident(i) for i in changed})
+                       price_changed={ident(i) for i in changed},
+                       trade_changed={ident(i) for i in traded})
 
 
 @lru_cache(maxsize=64)
@@ -380,7 +405,7 @@ class World:
     """The three sample markets on one simulator day (`day` may be moved while serving)."""
 
     def __init__(self, seed: int = 7, listings: int = 40, day: int = 1, interstitial_rate: float = 0.1,
-                 captcha_always: bool = False) -> None:
+                 captcha_always: bool = False, session_lifetime: int = 0) -> None:
         if day < 1:
             raise ValueError("day starts at 1")
         self.seed = seed
@@ -388,6 +413,9 @@ class World:
         self.day = day
         self.interstitial_rate = interstitial_rate
         self.captcha_always = captcha_always
+        # nightowl: pages one login's cookie opens before it expires (0: never); may be changed
+        # while serving, and applies to the requests that follow
+        self.session_lifetime = session_lifetime
         self.markets = {m: MarketSim(seed, m, listings) for m in MARKETS}
 
     def truth(self, market: str | None = None) -> dict[str, MarketTruth]:

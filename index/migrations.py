@@ -193,6 +193,48 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX run_listings_seen_at ON run_listings(seen_at);
         """,
     ),
+    (
+        "0004_trade",
+        """
+        -- What markets show about trade: sales and feedback counts, rating, stock, shipping
+        -- options with prices, terms; the counts and stock are part of the time series.
+        ALTER TABLE listings ADD COLUMN sales INTEGER;
+        ALTER TABLE listings ADD COLUMN feedback_count INTEGER;
+        ALTER TABLE listings ADD COLUMN feedback_score REAL;
+        ALTER TABLE listings ADD COLUMN stock INTEGER;
+        ALTER TABLE listings ADD COLUMN in_stock INTEGER;
+        ALTER TABLE listings ADD COLUMN shipping_options TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE listings ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+        CREATE INDEX listings_sales ON listings(sales);
+        ALTER TABLE observations ADD COLUMN sales INTEGER;
+        ALTER TABLE observations ADD COLUMN feedback_count INTEGER;
+        ALTER TABLE observations ADD COLUMN stock INTEGER;
+        ALTER TABLE vendors ADD COLUMN stats TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE vendors ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+
+        -- Each feedback once, however many crawls saw it (key: pipelines.trade.feedback_keys).
+        CREATE TABLE feedback (
+            market TEXT NOT NULL,
+            key TEXT NOT NULL,
+            listing_id TEXT NOT NULL DEFAULT '',
+            vendor TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            date_precision TEXT NOT NULL DEFAULT '',
+            rating REAL,
+            rating_text TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            item TEXT NOT NULL DEFAULT '',
+            buyer TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL,
+            run_id INTEGER,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (market, key)
+        );
+        CREATE INDEX feedback_listing ON feedback(market, listing_id, date);
+        CREATE INDEX feedback_vendor ON feedback(market, vendor COLLATE NOCASE, date);
+        CREATE INDEX feedback_date ON feedback(date);
+        """,
+    ),
 ]
 
 

@@ -37,6 +37,15 @@ class Evidence:
     content_type: str = ""
 
 
+@dataclass(frozen=True)
+class ShippingOption:
+    """A way a listing ships, with its price (None when the page gave none that could be read)."""
+
+    name: str
+    price: Price | None = None
+    price_text: str = ""
+
+
 @dataclass
 class Listing:
     """A listing's current state (one per market + listing id)."""
@@ -57,6 +66,14 @@ class Listing:
     ships_from_raw: str = ""
     ships_to_raw: str = ""
     images: list[str] = field(default_factory=list)
+    # what the market shows about trade (None: the page did not say)
+    sales: int | None = None
+    feedback_count: int | None = None
+    feedback_score: float | None = None  # 0-1
+    stock: int | None = None
+    in_stock: bool | None = None
+    shipping_options: list[ShippingOption] = field(default_factory=list)
+    terms: str = ""
     extraction: dict[str, Any] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
     content_hash: str = ""
@@ -87,6 +104,39 @@ class Observation:
     evidence: tuple[str, ...] = ()
     change: str = "new"  # new | changed | reappeared | removed
     id: int | None = None  # assigned by the store
+    sales: int | None = None
+    feedback_count: int | None = None
+    stock: int | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One feedback a buyer left, stored once however many crawls see it (`key`: its listing or
+    vendor, date, rating, buyer and text; `pipelines.trade.feedback_keys`). Dated feedback is
+    what sales are estimated from (Soska and Christin, USENIX Security 2015)."""
+
+    market: str
+    key: str
+    listing_id: str = ""
+    vendor: str = ""
+    date: datetime | None = None
+    date_precision: str = ""  # time | day | relative (counted back from the fetch time)
+    rating: float | None = None  # 0-1
+    rating_text: str = ""
+    text: str = ""
+    item: str = ""
+    buyer: str = ""
+    first_seen: datetime | None = None
+    run_id: int | None = None
+    evidence: tuple[str, ...] = ()
+
+
+#: Vendor statistics as the market shows them; a key absent is a value the market did not show.
+VENDOR_STATS: dict[str, type] = {
+    "member_since": datetime, "last_active": datetime, "level": int, "rating": float, "sales": int,
+    "disputes": int, "feedback_count": int, "feedback_positive": int, "feedback_neutral": int,
+    "feedback_negative": int,
+}  # fmt: skip
 
 
 @dataclass
@@ -103,6 +153,28 @@ class Vendor:
     evidence: list[str] = field(default_factory=list)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    #: `VENDOR_STATS` names -> values (dates as datetimes); see `stats_json` / `stats_of`
+    stats: dict[str, Any] = field(default_factory=dict)
+    terms: str = ""
+
+
+def stats_json(stats: dict[str, Any]) -> dict[str, Any]:
+    """Vendor stats as JSON values (dates in ISO 8601, UTC)."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in stats.items() if v is not None}
+
+
+def stats_of(data: dict[str, Any] | None) -> dict[str, Any]:
+    """Vendor stats from JSON values; unknown keys are dropped."""
+    out: dict[str, Any] = {}
+    for name, value in (data or {}).items():
+        kind = VENDOR_STATS.get(name)
+        if kind is None or value is None:
+            continue
+        if kind is datetime:
+            out[name] = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        else:
+            out[name] = kind(value)
+    return out
 
 
 @dataclass

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from index import sqlite_feedback as feedback_rows
 from index import sqlite_locks as locks
 from index import sqlite_rows as rows
 from index import sqlite_trends
@@ -27,10 +28,12 @@ from index.records import (
     CrawlRun,
     Evidence,
     EvidenceLink,
+    Feedback,
     Listing,
     LockOwner,
     Observation,
     Vendor,
+    stats_json,
 )
 from index.sqlite_rows import ts
 from index.sqlite_search import facets, search
@@ -216,6 +219,9 @@ class SqliteStore:
                         available=False,
                         evidence=tuple(gone.evidence),
                         change="removed",
+                        sales=gone.sales,
+                        feedback_count=gone.feedback_count,
+                        stock=gone.stock,
                     ),
                 )
         return [row["listing_id"] for row in found]
@@ -257,13 +263,14 @@ class SqliteStore:
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO vendors (market, alias, url, description, pgp_fingerprints, pgp_key, "
-                "contacts, crypto_addresses, mentions, evidence, first_seen, last_seen) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "contacts, crypto_addresses, mentions, evidence, first_seen, last_seen, stats, terms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (market, alias) DO UPDATE SET url = excluded.url, "
                 "description = excluded.description, pgp_fingerprints = excluded.pgp_fingerprints, "
                 "pgp_key = excluded.pgp_key, contacts = excluded.contacts, "
                 "crypto_addresses = excluded.crypto_addresses, mentions = excluded.mentions, "
-                "evidence = excluded.evidence, last_seen = excluded.last_seen",
+                "evidence = excluded.evidence, last_seen = excluded.last_seen, stats = excluded.stats, "
+                "terms = excluded.terms",
                 (
                     vendor.market,
                     vendor.alias,
@@ -277,6 +284,8 @@ class SqliteStore:
                     json.dumps(vendor.evidence),
                     ts(vendor.first_seen),
                     ts(vendor.last_seen),
+                    json.dumps(stats_json(vendor.stats)),
+                    vendor.terms,
                 ),
             )
             writes.link(conn, pages, "vendor", vendor.market, vendor.alias)
@@ -316,6 +325,20 @@ class SqliteStore:
                 ),
             )
         return cursor.rowcount > 0
+
+    def write_feedback(self, records: Sequence[Feedback]) -> None:
+        with self._transaction() as conn:
+            feedback_rows.write(conn, records)
+
+    def feedback(
+        self, market: str, *, listing_id: str | None = None, vendor: str | None = None, limit: int = 100
+    ) -> list[Feedback]:
+        return feedback_rows.read(self.conn, market, listing_id, vendor, limit)
+
+    def count_feedback(
+        self, market: str | None = None, *, listing_id: str | None = None, vendor: str | None = None
+    ) -> int:
+        return feedback_rows.count(self.conn, market, listing_id, vendor)
 
     def get_evidence(self, sha256: str) -> Evidence | None:
         row = self.conn.execute("SELECT * FROM evidence WHERE sha256 = ?", (check_sha256(sha256),)).fetchone()

@@ -9,7 +9,18 @@ from decimal import Decimal
 from typing import Any
 
 from index.query import ListingHit
-from index.records import CrawlRun, Evidence, EvidenceLink, Listing, Observation, Price, Vendor
+from index.records import (
+    CrawlRun,
+    Evidence,
+    EvidenceLink,
+    Feedback,
+    Listing,
+    Observation,
+    Price,
+    ShippingOption,
+    Vendor,
+    stats_of,
+)
 
 
 def ts(value: datetime | None) -> str | None:
@@ -54,6 +65,13 @@ def listing(row: sqlite3.Row) -> Listing:
         ships_from_raw=row["ships_from_raw"],
         ships_to_raw=row["ships_to_raw"],
         images=json.loads(row["images"]),
+        sales=row["sales"],
+        feedback_count=row["feedback_count"],
+        feedback_score=row["feedback_score"],
+        stock=row["stock"],
+        in_stock=None if row["in_stock"] is None else bool(row["in_stock"]),
+        shipping_options=shipping_of(row["shipping_options"]),
+        terms=row["terms"],
         extraction=json.loads(row["extraction"]),
         evidence=json.loads(row["evidence"]),
         content_hash=row["content_hash"],
@@ -79,6 +97,9 @@ def observation(row: sqlite3.Row) -> Observation:
         evidence=tuple(json.loads(row["evidence"])),
         change=row["change"],
         id=row["id"],
+        sales=row["sales"],
+        feedback_count=row["feedback_count"],
+        stock=row["stock"],
     )
 
 
@@ -96,6 +117,38 @@ def vendor(row: sqlite3.Row) -> Vendor:
         evidence=json.loads(row["evidence"]),
         first_seen=dt(row["first_seen"]),
         last_seen=dt(row["last_seen"]),
+        stats=stats_of(json.loads(row["stats"])),
+        terms=row["terms"],
+    )
+
+
+def shipping_json(options: list[ShippingOption]) -> str:
+    return json.dumps(
+        [{"name": o.name, "price": price_columns(o.price), "price_text": o.price_text} for o in options],
+        ensure_ascii=False,
+    )
+
+
+def shipping_of(text: str) -> list[ShippingOption]:
+    return [ShippingOption(o["name"], price(*o["price"]), o.get("price_text", "")) for o in json.loads(text)]
+
+
+def feedback(row: sqlite3.Row) -> Feedback:
+    return Feedback(
+        market=row["market"],
+        key=row["key"],
+        listing_id=row["listing_id"],
+        vendor=row["vendor"],
+        date=dt(row["date"]),
+        date_precision=row["date_precision"],
+        rating=row["rating"],
+        rating_text=row["rating_text"],
+        text=row["text"],
+        item=row["item"],
+        buyer=row["buyer"],
+        first_seen=dt(row["first_seen"]),
+        run_id=row["run_id"],
+        evidence=tuple(json.loads(row["evidence"])),
     )
 
 
@@ -150,6 +203,13 @@ def listing_columns(listing: Listing, run_id: int) -> dict[str, Any]:
         "ships_from_raw": listing.ships_from_raw,
         "ships_to_raw": listing.ships_to_raw,
         "images": json.dumps(listing.images),
+        "sales": listing.sales,
+        "feedback_count": listing.feedback_count,
+        "feedback_score": listing.feedback_score,
+        "stock": listing.stock,
+        "in_stock": None if listing.in_stock is None else int(listing.in_stock),
+        "shipping_options": shipping_json(listing.shipping_options),
+        "terms": listing.terms,
         "extraction": json.dumps(listing.extraction, ensure_ascii=False, default=str),
         "evidence": json.dumps(listing.evidence),
         "content_hash": listing.content_hash,

@@ -95,7 +95,8 @@ def insert_observation(conn: sqlite3.Connection, obs: Observation) -> int:
     amount, currency, eur = price_columns(obs.price)
     cursor = conn.execute(
         "INSERT INTO observations (market, listing_id, run_id, observed_at, price_amount, "
-        "price_currency, price_eur, available, evidence, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "price_currency, price_eur, available, evidence, change, sales, feedback_count, stock) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             obs.market,
             obs.listing_id,
@@ -107,6 +108,9 @@ def insert_observation(conn: sqlite3.Connection, obs: Observation) -> int:
             int(obs.available),
             json.dumps(list(obs.evidence)),
             obs.change,
+            obs.sales,
+            obs.feedback_count,
+            obs.stock,
         ),
     )
     return int(cursor.lastrowid or 0)

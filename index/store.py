@@ -24,6 +24,7 @@ from index.records import (
     CrawlRun,
     Evidence,
     EvidenceLink,
+    Feedback,
     Listing,
     LockOwner,
     Observation,
@@ -91,6 +92,20 @@ class Store(Protocol):
     def add_evidence(self, evidence: Evidence) -> bool:
         """Record a page's metadata; False when that hash was already known."""
         ...
+
+    def write_feedback(self, records: Sequence[Feedback]) -> None:
+        """Store feedback records; a record whose key is known is left as first stored."""
+        ...
+
+    def feedback(
+        self, market: str, *, listing_id: str | None = None, vendor: str | None = None, limit: int = 100
+    ) -> list[Feedback]:
+        """A market's feedback (of one listing, or one vendor), newest first, undated last."""
+        ...
+
+    def count_feedback(
+        self, market: str | None = None, *, listing_id: str | None = None, vendor: str | None = None
+    ) -> int: ...
 
     def get_evidence(self, sha256: str) -> Evidence | None: ...
     def iter_evidence(self) -> Iterator[Evidence]: ...

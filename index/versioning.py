@@ -2,8 +2,8 @@
 Elasticsearch and a replayed spool decide the same way.
 
 A listing seen unchanged moves `last_seen` and adds no observation; a new, changed or
-reappeared listing adds one; a second sighting in the same run is a duplicate and writes
-nothing.
+reappeared listing adds one (a change of price, text, sales or feedback count, or stock); a
+second sighting in the same run is a duplicate and writes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ CHANGES = ("new", "changed", "reappeared", "unchanged", "duplicate", "spooled")
 class Recorded:
     change: str
     price_changed: bool = False
+    sales_changed: bool = False  # the sales or feedback count moved: trade happened
 
 
 def plan(
@@ -46,12 +47,18 @@ def plan(
         run_id=run_id,
         observed_at=listing.last_seen,
         price=listing.price,
-        available=True,
+        available=listing.in_stock is not False,
         evidence=tuple(listing.evidence),
         change=change,
+        sales=listing.sales,
+        feedback_count=listing.feedback_count,
+        stock=listing.stock,
     )
     price_changed = previous is not None and _amount(previous.price) != _amount(listing.price)
-    return Recorded(change, price_changed), listing, observation
+    sales_changed = previous is not None and (
+        (previous.sales, previous.feedback_count) != (listing.sales, listing.feedback_count)
+    )
+    return Recorded(change, price_changed, sales_changed), listing, observation
 
 
 def _amount(price: Price | None) -> tuple[object, str] | None:

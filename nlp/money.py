@@ -22,8 +22,9 @@ import yaml
 
 CRYPTO = frozenset({"BTC", "XMR", "ETH", "LTC"})
 
-# Currency markers as written (lower-cased), to ISO-ish codes. Order does not matter; the
-# regex below tries longer markers first.
+# Currency markers as written (lower-cased: `Ƀ` is `ƀ`, `Ξ` is `ξ`), to ISO-ish codes. Dark
+# markets write bitcoin as `฿` (the baht sign), `Ƀ` or `₿`, ether as `Ξ`, monero as `ɱ`.
+# Order does not matter; the regex below tries longer markers first.
 _MARKERS: dict[str, str] = {
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "eu€": "EUR",
     "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "usd$": "USD",
@@ -33,13 +34,14 @@ _MARKERS: dict[str, str] = {
     "chf": "CHF", "sek": "SEK", "dkk": "DKK", "nok": "NOK", "huf": "HUF", "ron": "RON",
     "lei": "RON", "bgn": "BGN", "лв": "BGN", "cad": "CAD", "c$": "CAD", "ca$": "CAD",
     "aud": "AUD", "a$": "AUD", "au$": "AUD", "₽": "RUB", "rub": "RUB", "руб": "RUB",
-    "₿": "BTC", "btc": "BTC", "xbt": "BTC", "bitcoin": "BTC", "bitcoins": "BTC",
+    "₿": "BTC", "฿": "BTC", "ƀ": "BTC", "btc": "BTC", "xbt": "BTC", "bitcoin": "BTC", "bitcoins": "BTC",
     "xmr": "XMR", "monero": "XMR", "ɱ": "XMR",
-    "eth": "ETH", "ether": "ETH", "ltc": "LTC", "litecoin": "LTC",
+    "eth": "ETH", "ether": "ETH", "ξ": "ETH", "ltc": "LTC", "litecoin": "LTC",
 }
 # Markers that may come before the number (symbols and codes) and after it (all of them).
 _PREFIX_ONLY_OK = {"€", "$", "us$", "£", "c$", "ca$", "a$", "au$", "₿", "usd", "eur", "gbp",
-                   "btc", "xmr", "pln", "czk", "zł", "kč", "chf", "usd$", "eu€", "ɱ"}
+                   "btc", "xmr", "pln", "czk", "zł", "kč", "chf", "usd$", "eu€", "ɱ",
+                   "฿", "ƀ", "ξ"}
 
 
 def _marker_alternation(markers: list[str]) -> str:

@@ -39,6 +39,10 @@ class EnrichPipeline:
                 amount, currency = fields.get(f"{name}_amount"), fields.get(f"{name}_currency")
                 if amount is not None and currency:
                     fields[f"{name}_eur"] = to_eur(amount, currency, today, rates)
+            for option in fields.get("shipping_options") or []:
+                amount, currency = option.get("price_amount"), option.get("price_currency")
+                if amount is not None and currency:
+                    option["price_eur"] = to_eur(amount, currency, today, rates)
         else:
             parts = [fields.get(name) or "" for name in ("description", "contacts", "pgp_key")]
             text = "\n".join("\n".join(p) if isinstance(p, list) else str(p) for p in parts)

@@ -28,8 +28,9 @@ from pipelines.context import CrawlContext, IndexSettings, SharedStores, rates_f
 logger = logging.getLogger(__name__)
 
 # Stats that make a finished crawl incomplete: something was lost on the way.
+# (Retries given up are not among them: a request that then succeeded on another mirror lost
+# nothing, and one that did not is counted by the spider's errback in vigil/requests/failed.)
 ERROR_STATS = (
-    "retry/max_reached",
     "spider_exceptions/count",
     "httperror/response_ignored_count",
     "offsite/filtered",
@@ -38,6 +39,8 @@ ERROR_STATS = (
     "vigil/items/error",
     "vigil/pages/category_missing",
     "vigil/pages/pagination_capped",
+    "vigil/pages/categories_capped",
+    "vigil/politeness/retry_after_too_long",
     "vigil/requests/failed",
     "vigil/requests/offsite",
     "vigil/store/spooled",

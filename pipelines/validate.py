@@ -12,7 +12,9 @@ from crawler.items import ListingItem, VendorItem
 from index.records import MAX_FIELD_CHARS
 
 logger = logging.getLogger(__name__)
-
+#: Records of one repeated block on one item (its pages together), and the text of each field.
+MAX_RECORDS = 5000
+MAX_RECORD_CHARS = 10_000
 
 
 class ValidatePipeline:
@@ -44,7 +46,18 @@ class ValidatePipeline:
                 logger.warning(
                     "%s: field %s truncated to %d characters", item.url, name, MAX_FIELD_CHARS
                 )
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                item.fields[name] = _bounded_records(value)
         return item
+
+
+def _bounded_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """At most MAX_RECORDS records (feedback, shipping options), each text at most
+    MAX_RECORD_CHARS: records come from hostile pages."""
+    return [
+        {k: v[:MAX_RECORD_CHARS] if isinstance(v, str) else v for k, v in record.items()}
+        for record in records[:MAX_RECORDS]
+    ]
 
 
 def _listing_problem(item: ListingItem, required: list[str]) -> str | None:

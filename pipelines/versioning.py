@@ -16,8 +16,9 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.items import ListingItem, VendorItem
-from index.records import Listing, Price, Vendor
+from index.records import VENDOR_STATS, Feedback, Listing, Price, ShippingOption, Vendor, stats_of
 from pipelines.context import CrawlContext
+from pipelines.trade import feedback_keys
 
 # The fields whose change is a change of the listing (evidence pages are not: a category
 # page changes whenever any of its cards does).
@@ -32,10 +33,14 @@ CONTENT_FIELDS = (
     "ships_from",
     "ships_to",
 )
+#: Trade fields whose change is a change too (an observation of the time series), hashed only
+#: when the market shows them, so that a market without them keeps its listings' hashes.
+TRADE_CONTENT_FIELDS = ("sales", "feedback_count", "stock", "in_stock")
 
 
 def content_hash(fields: dict[str, Any]) -> str:
     payload = {name: str(fields.get(name, "")) for name in CONTENT_FIELDS}
+    payload.update({name: str(fields[name]) for name in TRADE_CONTENT_FIELDS if fields.get(name) is not None})
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -59,6 +64,13 @@ def build_listing(item: ListingItem, seen_at: datetime) -> Listing:
         ships_from_raw=f.get("ships_from", ""),
         ships_to_raw=f.get("ships_to", ""),
         images=[images] if isinstance(images, str) else list(images),
+        sales=f.get("sales"),
+        feedback_count=f.get("feedback_count"),
+        feedback_score=f.get("feedback_score"),
+        stock=f.get("stock"),
+        in_stock=f.get("in_stock"),
+        shipping_options=[_shipping(o) for o in f.get("shipping_options") or []],
+        terms=str(f.get("terms") or ""),
         extraction=item.extraction,
         evidence=list(item.evidence),
         content_hash=content_hash(f),
@@ -78,14 +90,15 @@ class VersioningPipeline:
     def process_item(self, item: Any) -> Any:
         context = CrawlContext.of(self.crawler)
         now = context.clock.now()
+        run_id = context.run.id
+        assert run_id is not None
         if isinstance(item, VendorItem):
             # the store keeps the vendor's first `first_seen` (no read here: with the cluster
             # down the write goes to the spool and is merged when replayed)
             context.store.write_vendor(build_vendor(item, now), item.evidence_pages)
             self._count("vigil/vendors/written")
+            self._feedback(context, build_feedback(item, now, run_id))
             return item
-        run_id = context.run.id
-        assert run_id is not None
         recorded = context.store.record_listing(build_listing(item, now), run_id, item.evidence_pages)
         # `duplicate`: the same listing on two category pages (or pages that moved under the
         # crawl); `spooled`: the cluster is down and the spool keeps it (the run is partial)
@@ -93,11 +106,26 @@ class VersioningPipeline:
         self._count(f"vigil/listings/{recorded.change}")
         if recorded.price_changed:
             self._count("vigil/listings/price_changed")
+        if recorded.sales_changed:
+            self._count("vigil/listings/sales_changed")
+        if recorded.change != "duplicate":
+            self._feedback(context, build_feedback(item, now, run_id))
+            sales = item.normalized.get("sales")
+            if isinstance(sales, int):
+                self._count("vigil/trade/listings_with_sales")
+                self._count("vigil/trade/sales", sales)
         return item
 
-    def _count(self, name: str) -> None:
+    def _feedback(self, context: CrawlContext, records: list[Feedback]) -> None:
+        """Feedback records, each stored once: the store keeps the first sighting of a key."""
+        if records:
+            context.store.write_feedback(records)
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("vigil/feedback/read", len(records))
+
+    def _count(self, name: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(name)
+        self.crawler.stats.inc_value(name, count)
 
 
 def build_vendor(item: VendorItem, now: datetime) -> Vendor:
@@ -125,7 +153,49 @@ def build_vendor(item: VendorItem, now: datetime) -> Vendor:
         evidence=list(item.evidence),
         first_seen=now,
         last_seen=now,
+        stats=stats_of({name: f.get(name) for name in VENDOR_STATS}),
+        terms=str(f.get("terms") or ""),
     )
+
+
+def build_feedback(item: ListingItem | VendorItem, now: datetime, run_id: int) -> list[Feedback]:
+    """The feedback records an item's pages showed, keyed for deduplication."""
+    records = [r for r in item.normalized.get("feedback") or [] if isinstance(r, dict)]
+    if not records:
+        return []
+    if isinstance(item, ListingItem):
+        listing_id, vendor = item.listing_id, str(item.normalized.get("vendor") or "")
+    else:
+        listing_id, vendor = "", item.alias
+    keys = feedback_keys(item.market, listing_id, vendor, records)
+    return [
+        Feedback(
+            market=item.market,
+            key=key,
+            listing_id=listing_id,
+            vendor=vendor,
+            date=datetime.fromisoformat(r["date"]) if r.get("date") else None,
+            date_precision=r.get("date_precision") or "",
+            rating=r.get("rating"),
+            rating_text=r.get("rating_text", ""),
+            text=r.get("text", ""),
+            item=r.get("item", ""),
+            buyer=r.get("buyer", ""),
+            first_seen=now,
+            run_id=run_id,
+            evidence=tuple(item.evidence),
+        )
+        for key, r in zip(keys, records, strict=True)
+    ]
+
+
+def _shipping(option: dict[str, Any]) -> ShippingOption:
+    amount, currency = option.get("price_amount"), option.get("price_currency")
+    price = None
+    if amount is not None and currency:
+        eur = option.get("price_eur")
+        price = Price(Decimal(amount), currency, None if eur is None else Decimal(eur))
+    return ShippingOption(str(option.get("name") or ""), price, str(option.get("price_text") or ""))
 
 
 def _price(fields: dict[str, Any], name: str) -> Price | None:

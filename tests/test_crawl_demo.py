@@ -74,7 +74,66 @@ def test_crawl_finds_every_listing_with_truthful_fields(big, nightowl_index):
         if expected.ships_from:
             assert got.ships_from == [expected.ships_from]
         assert len(got.description) > 20  # read from the listing page
-        assert len(got.evidence) == 2  # the category page (card) and the listing page
+        # the category page (card), the listing page and its feedback and terms tabs
+        assert len(got.evidence) == 4
+        roles = {link.role for link in store.links_of("listing", "nightowl", listing_id)}
+        assert roles == {"card", "listing", "feedback", "terms"}
+
+
+RATING = {"positive": 1.0, "neutral": 0.5, "negative": 0.0}
+
+
+def test_sales_stock_shipping_and_terms_match_the_simulators_truth(big, nightowl_index):
+    store, _ = nightowl_index
+    truth = big.world.truth()["nightowl"]
+    assert any(not t.in_stock for t in truth.listings.values())  # the fixture has sold-out listings
+    for listing_id, expected in truth.listings.items():
+        got = store.get_listing("nightowl", listing_id)
+        assert got.sales == expected.sales, listing_id
+        assert got.feedback_count == len(expected.feedback)
+        score = expected.feedback_score
+        assert got.feedback_score == (None if score is None else float(score))
+        assert (got.stock, got.in_stock) == (expected.stock, expected.in_stock)
+        assert [(o.name, o.price.amount, o.price.currency) for o in got.shipping_options] == [
+            (name, price, "USD") for name, price in expected.shipping
+        ]
+        assert all(o.price.eur is not None for o in got.shipping_options)
+        assert got.terms == expected.terms
+        assert got.price_alt.currency == "BTC" and got.price_alt.eur is not None
+
+
+def test_every_feedback_is_a_dated_rated_record_as_the_simulator_says(big, nightowl_index):
+    store, _ = nightowl_index
+    truth = big.world.truth()["nightowl"]
+    assert sum(len(t.feedback) for t in truth.listings.values()) > 100
+    for listing_id, expected in truth.listings.items():
+        stored = store.feedback("nightowl", listing_id=listing_id, limit=10_000)
+        assert sorted((f.date.date(), f.rating, f.text, f.buyer) for f in stored) == sorted(
+            (f.date, RATING[f.rating], f.text, f.buyer) for f in expected.feedback
+        ), listing_id
+        assert all(f.vendor == expected.vendor and f.evidence for f in stored)
+    precisions = {f.date_precision for f in store.feedback("nightowl", limit=100_000)}
+    assert precisions == {"relative", "day"}  # "3 days ago" and "Jan 02, 2026"
+
+
+def test_vendor_statistics_match_the_simulators_truth(big, nightowl_index):
+    store, _ = nightowl_index
+    truth = big.world.truth()["nightowl"]
+    seen = 0
+    for alias, expected in truth.vendors.items():
+        vendor = store.get_vendor("nightowl", alias)
+        if vendor is None:
+            continue  # a vendor with no active listing is not reached
+        seen += 1
+        stats = vendor.stats
+        assert stats["member_since"].date() == expected.member_since
+        assert stats["last_active"].date() == expected.last_active
+        assert (stats["level"], stats["sales"], stats["disputes"]) == (
+            expected.level, expected.sales, expected.disputes)
+        assert (stats["feedback_positive"], stats["feedback_neutral"], stats["feedback_negative"]) == (
+            expected.feedback_positive, expected.feedback_neutral, expected.feedback_negative)
+        assert stats["rating"] == float(expected.rating)
+    assert seen > 10
 
 
 def test_pagination_was_followed(big, nightowl_index):
@@ -152,11 +211,15 @@ def test_rc_labor_shop_prices_with_decimal_commas(tmp_path):
 def test_day_one_then_day_two_matches_the_simulators_changes(tmp_path):
     for sim in serve(120, interstitial_rate=0.0):
         cookie = sim.login()
+        day_one = sim.world.truth()["nightowl"]
         assert sim.crawl("nightowl", tmp_path, cookie=cookie, day=1).returncode == 0
         sim.handle.set_day(2)
+        day_two = sim.world.truth()["nightowl"]
         assert sim.crawl("nightowl", tmp_path, cookie=cookie, day=2).returncode == 0
     expected = changes(SEED, 120, 1, 2)["nightowl"]
     store = SqliteStore(tmp_path / "vigil.sqlite3")
+    traded = expected.trade_changed - expected.price_changed
+    assert traded  # listings sold something between the days
     second_run = store.runs("nightowl")[0].id
     appeared, removed, repriced = set(), set(), set()
     for row in store.conn.execute("SELECT DISTINCT listing_id FROM listings WHERE market='nightowl'"):
@@ -175,12 +238,20 @@ def test_day_one_then_day_two_matches_the_simulators_changes(tmp_path):
     assert repriced == expected.price_changed
     assert all(store.get_listing("nightowl", i).status == "removed" for i in removed)
     assert all(store.get_listing("nightowl", i).last_seen.date() == day_date(1) for i in removed)
-    unchanged = store.count_listings("nightowl") - len(appeared | removed | repriced)
+    unchanged = store.count_listings("nightowl") - len(appeared | removed | repriced | traded)
     assert store.runs("nightowl")[0].stats["vigil/listings/unchanged"] == unchanged
-    # a re-crawl of unchanged listings added no observation rows
+    # a re-crawl of unchanged listings added no observation rows; a sale is an observation
     assert store.count_observations("nightowl") == (
-        store.count_listings("nightowl") + len(removed) + len(repriced)
+        store.count_listings("nightowl") + len(removed) + len(repriced | traded)
     )
+    for listing_id in traded:
+        first, second = store.observations("nightowl", listing_id)
+        assert (second.change, second.sales) == ("changed", day_two.listings[listing_id].sales)
+        assert first.sales == day_one.listings[listing_id].sales
+    # each feedback stored once, though both crawls saw the older ones
+    shown = {i: len(t.feedback) for i, t in day_one.listings.items()}
+    shown.update({i: len(t.feedback) for i, t in day_two.listings.items()})
+    assert store.count_feedback("nightowl") == sum(shown.values())
 
 
 def test_prices_convert_to_eur_at_the_observation_date(nightowl_index):

@@ -65,3 +65,18 @@ def test_evidence_verify_passes_then_catches_tampering(demo_data):
         victim.write_bytes(original)
     assert bad.returncode == 1
     assert f"MISMATCH {victim.name.removesuffix('.gz')}" in bad.stdout
+
+
+def test_demo_summary_shows_the_sample_dark_markets_trade(demo_data):
+    """Sales and feedback figures, as the simulator made them (seed 7 is the demo's)."""
+    from demo import World
+
+    _, result = demo_data
+    truth = World(seed=7, listings=30, day=1).truth()["nightowl"].listings.values()
+    sales = sum(t.sales or 0 for t in truth)
+    with_sales = sum(1 for t in truth if t.sales is not None)
+    feedback = sum(len(t.feedback) for t in truth)
+    assert feedback and sales
+    expected = (f"nightowl: sales shown on {with_sales} listings ({sales:,} in all); "
+                f"{feedback} feedback records read")
+    assert expected in result.stdout.splitlines()

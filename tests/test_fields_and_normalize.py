@@ -25,6 +25,12 @@ def test_elements_become_readable_text_without_scripts():
     assert value == "Line one\nLine two bold\n\nPara"
 
 
+def test_an_element_is_its_own_text_not_the_text_after_it():
+    page = Selector("<div><h3>Terms</h3>First<br>Second<p>Third</p>after</div>")
+    spec = FieldSpec(xpath="//h3/following-sibling::node()", join="|")
+    assert read_field(spec, page, "") == "First|Second|Third|after"
+
+
 def test_regex_keeps_the_value_group_then_group_one():
     named = FieldSpec(css="span.p::text", regex=r"Price:\s*(?P<value>.+)")
     assert read_field(named, PAGE, "http://x/") == "USD 1,202.70"

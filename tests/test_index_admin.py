@@ -19,6 +19,7 @@ from stores import cluster_config, drop_indices
 from test_store import T0, listing
 
 from index.elastic.client import ClusterConfig
+from index.elastic.mapping import MAPPINGS
 from index.elastic.store import ElasticStore
 from index.query import ListingQuery
 from index.records import CrawlRun, Evidence, Price, Vendor
@@ -215,8 +216,9 @@ def test_migrate_moves_every_index_to_a_new_version_while_searches_go_on(cluster
 
     status = json.loads(run_vigil("index", "status", "--json", env=env).stdout)
     for name, info in status["indices"].items():
-        assert info["index"].endswith("-v2"), name
-        assert f"{name}: {config.index_prefix}-{name}-v1 -> {info['index']}" in moved.stdout
+        version = MAPPINGS[name][0]  # the version a new index gets; --force moves it one up
+        assert info["index"] == f"{config.index_prefix}-{name}-v{version + 1}", name
+        assert f"{name}: {config.index_prefix}-{name}-v{version} -> {info['index']}" in moved.stdout
     try:
         assert snapshot(store) == before
     finally:

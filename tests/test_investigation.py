@@ -234,7 +234,8 @@ def test_listing_removed_on_day_two_ends_its_history_with_removed(crawled, marke
 def test_listing_pages_are_preserved_evidence_that_cites_the_listing(crawled, market):
     lid = first(CHANGES[market].price_changed)
     pages = crawled.json("listing", "show", market, lid)["pages"]
-    assert {role for p in pages for role in p["roles"]} == {"card", "listing"}
+    tabs = {"feedback", "terms"} if market == "nightowl" else set()  # nightowl's listing sub-pages
+    assert {role for p in pages for role in p["roles"]} == {"card", "listing", *tabs}
     assert {p["fetched_at"][:10] for p in pages} == {"2026-01-05", "2026-01-06"}
     for page in pages:
         assert SHA256.fullmatch(page["sha256"]) and page["status"] == 200
@@ -252,8 +253,10 @@ def test_listing_show_prints_fields_history_and_pages_as_text(crawled):
     text = result.stdout
     assert f"nightowl / {lid}: {DAY2['nightowl'].listings[lid].title}" in text
     assert f"price (alt)  BTC {btc(DAY2['nightowl'].listings[lid].price)}" in text
-    history = text.split("  history\n")[1].split("  evidence\n")[0].splitlines()
+    history = text.split("  history\n")[1].split("  feedback ")[0].splitlines()
     assert [line.split()[3] for line in history] == ["new", "changed"]
+    assert f"sales {DAY2['nightowl'].listings[lid].sales}" in history[-1]
+    assert f"  feedback     {len(DAY2['nightowl'].listings[lid].feedback)} stored" in text
     for page in detail["pages"]:
         assert page["sha256"] in text
 
@@ -318,13 +321,16 @@ def test_runs_json_counts_what_the_simulator_changed_each_day(crawled):
     assert len(runs) == 4
     assert [r["id"] for r in runs] == sorted((r["id"] for r in runs), reverse=True)  # newest first
     assert {r["status"] for r in runs} == {"ok"}
+    # the mirror each run used: the demo serves nightowl under its onion name, through Tor
+    assert {r["mirror"].endswith(".onion") for r in runs if r["market"] == "nightowl"} == {True}
+    assert {r["mirror"].startswith("http://127.0.0.1:") for r in runs if r["market"] != "nightowl"} == {True}
     for market in CRAWLED:
         day1, day2 = sorted((r for r in runs if r["market"] == market), key=lambda r: r["id"])
         assert day1["started_at"][:10] == "2026-01-05" and day2["started_at"][:10] == "2026-01-06"
         assert (day1["new"], day1["changed"], day1["removed"]) == (len(DAY1[market].listings), 0, 0)
         change = CHANGES[market]
         assert (day2["new"], day2["changed"], day2["removed"]) == (
-            len(change.appeared), len(change.price_changed), len(change.removed))
+            len(change.appeared), len(change.price_changed | change.trade_changed), len(change.removed))
 
 
 def test_runs_prints_one_line_per_run(crawled):

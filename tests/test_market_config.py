@@ -59,7 +59,8 @@ def test_selector_shorthand_is_css(tmp_path):
         ({"access": {"mode": "proxy"}}, "access", "needs `proxy`"),
         ({"access": {"mode": "tor", "proxy": "ftp://x:1"}}, "access.proxy", "expected socks5h://HOST:PORT"),
         ({"mirrors": ["http://abc.onion"]}, "(top level)", "needs `access: {mode: tor}`"),
-        ({"session": {"required": True}}, "session", "cookie_name"),
+        ({"session": {"login_page": {"text": "ab"}}}, "session.login_page.text", "3 to 200 characters"),
+        ({"session": {"generic_detection": "maybe"}}, "session.generic_detection", "valid boolean"),
         (
             {"listings": {"links": "a::attr(href)", "id_from_url": "/item/(\\d+)"}},
             "listings.id_from_url",
@@ -77,7 +78,7 @@ def test_selector_shorthand_is_css(tmp_path):
         ),
         ({"politeness": {"concurrency": 0}}, "politeness.concurrency", "greater than or equal to 1"),
         ({"listings": {"links": {"css": "a", "xpath": "//a"}, "id_from_url": "(?P<id>x)"}},
-         "listings.links", "exactly one of css, xpath or url_regex"),
+         "listings.links", "exactly one of css, xpath, url_regex, const or any"),
     ],
 )
 def test_invalid_config_names_field_and_expectation(tmp_path, change, where, expected):

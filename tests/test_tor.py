@@ -190,3 +190,19 @@ def test_validate_rejects_an_onion_mirror_with_direct_access(tmp_path):
     assert result.returncode == 2
     assert "nightowl.yaml" in result.stderr + result.stdout
     assert "needs `access: {mode: tor}`" in result.stderr + result.stdout
+
+
+def test_an_onion_mirror_tor_cannot_reach_hands_over_to_the_next(dark, tmp_path):
+    """The proxy answers but cannot reach the first onion (Tor's "host unreachable"): that
+    mirror is down, not the proxy, so the crawl moves on to the next onion mirror."""
+    gone = onion_name("nightowl-seized")
+    data = onion_market(mirrors=(gone, ONION))
+    folder = write_config_dir(tmp_path / "config", data)
+    result = dark.crawl(folder, tmp_path / "data", tmp_path / "dns.log")
+    assert result.returncode == 0, result.stderr[-3000:]
+    store = SqliteStore(tmp_path / "data" / "vigil.sqlite3")
+    run = store.runs("nightowl")[0]
+    assert run.stats["vigil/mirror"] == f"http://{ONION}"
+    assert run.stats["vigil/mirror/rotated"] == 1
+    assert any(c.host == gone and not c.routed for c in dark.socks.connections)
+    assert store.count_listings("nightowl") == len(dark.world.truth()["nightowl"].listings)

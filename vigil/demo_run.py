@@ -16,6 +16,7 @@ from http.cookiejar import CookieJar
 from typing import Any
 
 from crawler.config import MarketConfig, load_market, with_mirrors
+from crawler.cookiefile import Cookie
 from crawler.secrets import env_name
 from vigil.services.crawls import CrawlOutcome, check_browser, crawl_markets, preflight
 from vigil.settings import Settings
@@ -23,17 +24,32 @@ from vigil.settings import Settings
 
 def demo_login(base_url: str, credentials: tuple[str, str], cookie_name: str) -> str:
     """Log in to the sample dark market the way an operator would, and return the cookie."""
+    for cookie in demo_login_cookies(base_url, credentials):
+        if cookie.name == cookie_name and cookie.value:
+            return cookie.value
+    raise RuntimeError(f"the sample market at {base_url} issued no {cookie_name} cookie")
+
+
+def demo_login_cookies(
+    base_url: str, credentials: tuple[str, str], user_agent: str | None = None
+) -> list[Cookie]:
+    """Log in to the sample dark market (with this user agent) and return every cookie it
+    set. Raises OSError (URLError) when nothing answers at `base_url`."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    if user_agent:
+        opener.addheaders = [("User-Agent", user_agent)]
     form = urllib.parse.urlencode({"username": credentials[0], "password": credentials[1]})
     # the page after login may be a queue page (an HTTP error): the cookie is already set
     with contextlib.suppress(urllib.error.HTTPError):
         opener.open(f"{base_url}/login", data=form.encode(), timeout=10).read()
-
-    for cookie in jar:
-        if cookie.name == cookie_name and cookie.value:
-            return cookie.value
-    raise RuntimeError(f"the sample market at {base_url} issued no {cookie_name} cookie")
+    return [
+        Cookie(
+            name=c.name, value=c.value or "", domain=c.domain, path=c.path or "/", secure=c.secure,
+            http_only=c.has_nonstandard_attr("HttpOnly"), expires=float(c.expires) if c.expires else None,
+        )
+        for c in jar
+    ]
 
 
 def run_demo(

@@ -1,7 +1,11 @@
 """nightowl: a dark-web market in the style of Hansa (2017), behind a login wall and a queue guard.
 
+A login's session may expire after `World.session_lifetime` pages (0: never): the next
+page redirects to `/login?next=...`, as when a real market logs a crawler out mid-crawl.
+
 Pages: `/` categories, `/category/<slug>/?page=N` (30 cards a page, `rel=next`),
-`/listing/<id>/`, `/vendor/<alias>/`, `/login`. Prices in USD with BTC and XMR equivalents.
+`/listing/<id>/` with its `feedback/` and `terms/` tabs, `/vendor/<alias>/` (with the vendor's
+statistics), `/login`. Prices in USD with BTC and XMR equivalents.
 """
 
 # ruff: noqa: E501  (HTML templates and phrase data read better unwrapped)
@@ -16,6 +20,7 @@ import urllib.parse
 from demo.catalog import NIGHTOWL_CATEGORIES, USD_PER_BTC, USD_PER_XMR
 from demo.compose import country_name
 from demo.identities import format_fingerprint
+from demo.markets import nightowl_trade as trade
 from demo.markets.html import esc, multiline, page, page_number, png, redirect
 from demo.models import day_date
 from demo.server import Request, Response
@@ -24,6 +29,7 @@ from demo.world import CATEGORY_NAMES, DEMO_CREDENTIALS, WHEEL, WHEEL_POSITIONS,
 COOKIE = "owl_session"
 PER_PAGE = 30
 _LISTING = re.compile(r"^/listing/(\d+)/?$")
+_LISTING_TAB = re.compile(r"^/listing/(\d+)/(feedback|terms)/?$")
 _VENDOR = re.compile(r"^/vendor/([A-Za-z0-9_.\-]+)/?$")
 _CATEGORY = re.compile(r"^/category/([a-z0-9\-]+)/?$")
 
@@ -42,7 +48,7 @@ class NightOwl:
     def __init__(self, world: World) -> None:
         self.world = world
         self.sim: MarketSim = world.markets["nightowl"]
-        self._sessions: set[str] = set()
+        self._sessions: dict[str, int] = {}  # token -> pages it opened
         self._hits: dict[str, int] = {}
         self._guarded: dict[str, bool] = {}
         self._lock = threading.Lock()
@@ -68,7 +74,7 @@ class NightOwl:
             return self._login(request)
         if self._queue_guard(request):
             return self._interstitial()
-        if request.cookies.get(COOKIE) not in self._sessions:
+        if not self._session_valid(request.cookies.get(COOKIE)):
             return redirect("/login?next=" + urllib.parse.quote(request.raw_path, safe=""))
         path = request.path
         if path == "/":
@@ -77,11 +83,27 @@ class NightOwl:
             return self._category(m.group(1), request.query.get("page", "1"))
         if m := _LISTING.match(path):
             return self._listing(m.group(1))
+        if m := _LISTING_TAB.match(path):
+            return self._listing(m.group(1), m.group(2))
         if m := _VENDOR.match(path):
             return self._vendor(m.group(1))
         if path.startswith("/img/"):
             return png()
         return self._not_found()
+
+    def _session_valid(self, token: str | None) -> bool:
+        """Is the cookie a live session? Each page counts; past `world.session_lifetime` pages
+        the session expires (the market forgets it), the way real markets log users out."""
+        with self._lock:
+            if token is None or token not in self._sessions:
+                return False
+            used = self._sessions[token] + 1
+            lifetime = self.world.session_lifetime
+            if lifetime and used > lifetime:
+                del self._sessions[token]
+                return False
+            self._sessions[token] = used
+            return True
 
     def _login(self, request: Request) -> Response:
         nxt = request.query.get("next") or request.form.get("next") or "/"
@@ -92,7 +114,7 @@ class NightOwl:
             if (request.form.get("username"), request.form.get("password")) == DEMO_CREDENTIALS:
                 token = secrets.token_hex(16)
                 with self._lock:
-                    self._sessions.add(token)
+                    self._sessions[token] = 0
                 return redirect(nxt, [("Set-Cookie", f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax")])
             error = '<div class="alert alert-error">Invalid username or password.</div>'
         body = f"""
@@ -209,7 +231,7 @@ class NightOwl:
   <a class="buy" href="{t.path}">Buy Now</a>
 </div>"""
 
-    def _listing(self, listing_id: str) -> Response:
+    def _listing(self, listing_id: str, tab: str = "") -> Response:
         i = self.sim.index_of(listing_id)
         day = self.world.day
         if i is None or not self.sim.active(i, day):
@@ -225,6 +247,7 @@ class NightOwl:
   <h1 class="offer-name">{esc(t.title)}</h1>
   <div class="price-box"><strong class="usd">USD {t.price}</strong>
     <span class="btc">BTC {btc(t.price)}</span> <span class="xmr">XMR {xmr(t.price)}</span></div>
+  {trade.trade_box(t)}
   <table class="offer-facts">
     <tr><th>Vendor</th><td><a class="vendor-link" href="/vendor/{esc(v.alias)}/">{esc(v.alias)}</a>
       [<b class="fb-pos">+{v.fb_pos}</b>|<b class="fb-neg">&minus;{v.fb_neg}</b>] <span class="lvl">Level {v.level}</span></td></tr>
@@ -235,7 +258,13 @@ class NightOwl:
   </table>
   <form method="post" action="{t.path}"><input name="qty" value="1"><button>Buy Now</button></form>
 </div>
-<h3>Listing Details</h3>
+{trade.tabs(t, f"{tab}/" if tab else "")}"""
+        if tab == "feedback":
+            body += trade.feedback_tab(t, day_date(day))
+        elif tab == "terms":
+            body += trade.terms_tab(t)
+        else:
+            body += f"""<h3>Listing Details</h3>
 <div class="offer-description">{multiline(t.description)}</div>"""
         return page(self._layout(t.title, body))
 
@@ -255,6 +284,7 @@ class NightOwl:
 <p><span class="badge">Vendor</span> <span class="lvl">Level {v.level}</span>
  [<b class="fb-pos">+{v.fb_pos}</b>|<b class="fb-neg">&minus;{v.fb_neg}</b>]
  Ships from: {esc(country_name(v.country))}</p></div>
+{trade.vendor_stats(self.sim.vendor_truth(j, self.world.day), day_date(self.world.day))}
 <h3>Vendor Profile</h3>
 <div class="vendor-about">{multiline(chr(10).join(about))}</div>
 <h3>Contact</h3><ul class="contacts">{contacts}</ul>

@@ -14,7 +14,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from index.records import CrawlRun, Evidence, EvidenceLink, Listing, Observation, Price, Vendor
+from index.records import (
+    CrawlRun,
+    Evidence,
+    EvidenceLink,
+    Feedback,
+    Listing,
+    Observation,
+    Price,
+    ShippingOption,
+    Vendor,
+    stats_json,
+    stats_of,
+)
 
 _MAX_ID_BYTES = 512
 
@@ -101,6 +113,16 @@ def listing_doc(listing: Listing, run_id: int) -> dict[str, Any]:
         "ships_from_raw": listing.ships_from_raw,
         "ships_to_raw": listing.ships_to_raw,
         "images": list(listing.images),
+        "sales": listing.sales,
+        "feedback_count": listing.feedback_count,
+        "feedback_score": listing.feedback_score,
+        "stock": listing.stock,
+        "in_stock": listing.in_stock,
+        "shipping_options": [
+            {"name": o.name, "price": price_doc(o.price), "price_text": o.price_text}
+            for o in listing.shipping_options
+        ],
+        "terms": listing.terms,
         "substances": sorted({s["name"] for s in substances}),
         "classes": sorted({s.get("class", "other") for s in substances}),
         "substances_folded": fold(" ".join(sorted(names))),
@@ -136,6 +158,16 @@ def listing_of(doc: dict[str, Any]) -> Listing:
         ships_from_raw=doc.get("ships_from_raw", ""),
         ships_to_raw=doc.get("ships_to_raw", ""),
         images=list(doc.get("images", [])),
+        sales=doc.get("sales"),
+        feedback_count=doc.get("feedback_count"),
+        feedback_score=doc.get("feedback_score"),
+        stock=doc.get("stock"),
+        in_stock=doc.get("in_stock"),
+        shipping_options=[
+            ShippingOption(o["name"], price_of(o.get("price")), o.get("price_text", ""))
+            for o in doc.get("shipping_options") or []
+        ],
+        terms=doc.get("terms", ""),
         extraction=dict(doc.get("extraction") or {}),
         evidence=list(doc.get("evidence", [])),
         content_hash=doc.get("content_hash", ""),
@@ -189,6 +221,9 @@ def observation_doc(obs: Observation, listing: Listing | None = None) -> dict[st
         "substances": sorted({s["name"] for s in substances}),
         "classes": sorted({s.get("class", "other") for s in substances}),
         "vendor": listing.vendor if listing is not None else "",
+        "sales": obs.sales,
+        "feedback_count": obs.feedback_count,
+        "stock": obs.stock,
     }
 
 
@@ -203,6 +238,9 @@ def observation_of(doc: dict[str, Any]) -> Observation:
         evidence=tuple(doc.get("evidence", [])),
         change=doc.get("change", "new"),
         id=doc["id"],
+        sales=doc.get("sales"),
+        feedback_count=doc.get("feedback_count"),
+        stock=doc.get("stock"),
     )
 
 
@@ -223,6 +261,8 @@ def vendor_doc(vendor: Vendor) -> dict[str, Any]:
         "evidence": list(vendor.evidence),
         "first_seen": ts(vendor.first_seen),
         "last_seen": ts(vendor.last_seen),
+        "stats": stats_json(vendor.stats),
+        "terms": vendor.terms,
     }
 
 
@@ -240,6 +280,51 @@ def vendor_of(doc: dict[str, Any]) -> Vendor:
         evidence=list(doc.get("evidence", [])),
         first_seen=dt(doc.get("first_seen")),
         last_seen=dt(doc.get("last_seen")),
+        stats=stats_of(doc.get("stats")),
+        terms=doc.get("terms", ""),
+    )
+
+
+def feedback_id(record: Feedback) -> str:
+    return doc_id(record.market, record.key)
+
+
+def feedback_doc(record: Feedback) -> dict[str, Any]:
+    return {
+        "@timestamp": ts(record.date or record.first_seen),
+        "market": record.market,
+        "key": record.key,
+        "listing_id": record.listing_id,
+        "vendor": record.vendor,
+        "date": ts(record.date),
+        "date_precision": record.date_precision,
+        "rating": record.rating,
+        "rating_text": record.rating_text,
+        "text": record.text,
+        "item": record.item,
+        "buyer": record.buyer,
+        "first_seen": ts(record.first_seen),
+        "run_id": record.run_id,
+        "evidence": list(record.evidence),
+    }
+
+
+def feedback_of(doc: dict[str, Any]) -> Feedback:
+    return Feedback(
+        market=doc["market"],
+        key=doc["key"],
+        listing_id=doc.get("listing_id", ""),
+        vendor=doc.get("vendor", ""),
+        date=dt(doc.get("date")),
+        date_precision=doc.get("date_precision", ""),
+        rating=doc.get("rating"),
+        rating_text=doc.get("rating_text", ""),
+        text=doc.get("text", ""),
+        item=doc.get("item", ""),
+        buyer=doc.get("buyer", ""),
+        first_seen=dt(doc.get("first_seen")),
+        run_id=doc.get("run_id"),
+        evidence=tuple(doc.get("evidence", [])),
     )
 
 

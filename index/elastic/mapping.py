@@ -28,11 +28,20 @@ DATE = {"type": "date"}
 STORED_ONLY = {"type": "object", "enabled": False}
 
 _PRICE = {"properties": {"amount": KEYWORD, "currency": KEYWORD, "eur": {"type": "double"}}}
+LONG = {"type": "long"}
+DOUBLE = {"type": "double"}
+_VENDOR_STATS = {
+    "properties": {
+        "member_since": DATE, "last_active": DATE, "level": LONG, "rating": DOUBLE, "sales": LONG,
+        "disputes": LONG, "feedback_count": LONG, "feedback_positive": LONG, "feedback_neutral": LONG,
+        "feedback_negative": LONG,
+    }
+}  # fmt: skip
 
 #: name -> (version, properties). Bump a version whenever its properties change.
 MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
     "listings": (
-        1,
+        2,  # v2: trade (sales, feedback, stock, shipping, terms)
         {
             "@timestamp": DATE,
             "key": KEYWORD,
@@ -57,6 +66,13 @@ MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
             "ships_from_raw": KEYWORD,
             "ships_to_raw": KEYWORD,
             "images": {"type": "keyword", "index": False},
+            "sales": LONG,
+            "feedback_count": LONG,
+            "feedback_score": DOUBLE,
+            "stock": LONG,
+            "in_stock": {"type": "boolean"},
+            "shipping_options": STORED_ONLY,
+            "terms": TEXT,
             "substances": KEYWORD,
             "classes": KEYWORD,
             "substances_folded": FOLDED,
@@ -74,7 +90,7 @@ MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
         },
     ),
     "observations": (
-        1,
+        2,  # v2: sales, feedback count and stock in the time series
         {
             "@timestamp": DATE,
             "id": KEYWORD,
@@ -90,6 +106,9 @@ MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
             "substances": KEYWORD,
             "classes": KEYWORD,
             "vendor": LOWER,
+            "sales": LONG,
+            "feedback_count": LONG,
+            "stock": LONG,
         },
     ),
     "sightings": (
@@ -109,7 +128,7 @@ MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
         },
     ),
     "vendors": (
-        1,
+        2,  # v2: statistics and terms
         {
             "@timestamp": DATE,
             "market": LOWER,
@@ -126,6 +145,28 @@ MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
             "evidence": KEYWORD,
             "first_seen": DATE,
             "last_seen": DATE,
+            "stats": _VENDOR_STATS,
+            "terms": TEXT,
+        },
+    ),
+    "feedback": (
+        1,
+        {
+            "@timestamp": DATE,
+            "market": LOWER,
+            "key": KEYWORD,
+            "listing_id": KEYWORD,
+            "vendor": LOWER,
+            "date": DATE,
+            "date_precision": KEYWORD,
+            "rating": DOUBLE,
+            "rating_text": KEYWORD,
+            "text": TEXT,
+            "item": KEYWORD,
+            "buyer": KEYWORD,
+            "first_seen": DATE,
+            "run_id": LONG,
+            "evidence": KEYWORD,
         },
     ),
     "runs": (

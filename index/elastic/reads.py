@@ -4,6 +4,7 @@ client error leaves as `StoreError` (`ClusterUnavailable` when the cluster canno
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from index.elastic import documents as docs
@@ -26,7 +27,16 @@ from index.query import (
     decode_cursor,
     encode_cursor,
 )
-from index.records import CrawlRun, Evidence, EvidenceLink, Listing, MarketLocked, Observation, Vendor
+from index.records import (
+    CrawlRun,
+    Evidence,
+    EvidenceLink,
+    Feedback,
+    Listing,
+    MarketLocked,
+    Observation,
+    Vendor,
+)
 
 _PAGE = 1000
 
@@ -141,6 +151,30 @@ class ClusterReads:
         return [
             docs.vendor_of(s) for s in self._scan("vendors", query, [{"market": "asc"}, {"alias": "asc"}])
         ]
+
+    def _feedback_filters(
+        self, market: str | None, listing_id: str | None, vendor: str | None
+    ) -> list[dict[str, Any]]:
+        filters: list[dict[str, Any]] = []
+        if market is not None:
+            filters.append({"term": {"market": market}})
+        if listing_id is not None:
+            filters.append({"term": {"listing_id": listing_id}})
+        if vendor is not None:
+            filters.append({"term": {"vendor.lower": vendor.lower()}})
+        return filters
+
+    def feedback(
+        self, market: str, *, listing_id: str | None = None, vendor: str | None = None, limit: int = 100
+    ) -> list[Feedback]:
+        query = {"bool": {"filter": self._feedback_filters(market, listing_id, vendor)}}
+        sort = [{"date": {"order": "desc", "missing": "_last"}}, {"key": "asc"}]
+        return [docs.feedback_of(s) for s in islice(self._scan("feedback", query, sort), limit)]
+
+    def count_feedback(
+        self, market: str | None = None, *, listing_id: str | None = None, vendor: str | None = None
+    ) -> int:
+        return self._count("feedback", self._feedback_filters(market, listing_id, vendor))
 
     def get_evidence(self, sha256: str) -> Evidence | None:
         source = self._get("evidence", check_sha256(sha256))

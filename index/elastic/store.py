@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from index.records import (
     CrawlRun,
     Evidence,
     EvidenceLink,
+    Feedback,
     Listing,
     LockOwner,
     Observation,
@@ -38,6 +40,8 @@ from index.versioning import Recorded, plan
 
 logger = logging.getLogger(__name__)
 
+#: The indices a flush makes searchable (not locks and counters, written synchronously).
+REFRESHED = ("listings", "observations", "sightings", "vendors", "runs", "evidence", "links", "feedback")
 #: How often a spooling writer looks whether the cluster is back (seconds).
 RETRY_REPLAY_EVERY = 5.0
 
@@ -100,7 +104,7 @@ class ElasticStore(ClusterReads):
             self._try_replay(force=True)
         if not self.writer.spooling:
             with contextlib.suppress(ClusterUnavailable):
-                self._refresh("listings", "observations", "sightings", "vendors", "runs", "evidence", "links")
+                self._refresh(*REFRESHED)
 
     def backlog(self) -> int:
         return self.spool.backlog()
@@ -383,6 +387,9 @@ class ElasticStore(ClusterReads):
                 False,
                 tuple(listing.evidence),
                 "removed",
+                sales=listing.sales,
+                feedback_count=listing.feedback_count,
+                stock=listing.stock,
             )
             obs_id = docs.observation_id(market, listing.listing_id, run_id)
             actions.append(self._action("observations", obs_id, docs.observation_doc(obs, listing)))
@@ -420,6 +427,13 @@ class ElasticStore(ClusterReads):
         else:
             self.writer.submit(actions)
             self._vendors_written[key] = source
+
+    def write_feedback(self, records: Sequence[Feedback]) -> None:
+        """`create` with the record's key as id: a feedback already stored is left as it is
+        (a conflict, not an error), and a replayed spool cannot duplicate one."""
+        self.writer.submit(
+            [self._action("feedback", docs.feedback_id(r), docs.feedback_doc(r), "create") for r in records]
+        )
 
     def add_evidence(self, evidence: Evidence) -> bool:
         check_sha256(evidence.sha256)

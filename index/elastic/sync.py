@@ -54,6 +54,9 @@ def _actions(source: SqliteStore, prefix: str) -> Iterator[tuple[str, dict[str, 
     for row in conn.execute("SELECT * FROM vendors ORDER BY market, alias"):
         vendor = rows.vendor(row)
         yield action("vendors", docs.doc_id(vendor.market, vendor.alias), docs.vendor_doc(vendor))
+    for row in conn.execute("SELECT * FROM feedback ORDER BY market, key"):
+        record = rows.feedback(row)
+        yield action("feedback", docs.feedback_id(record), docs.feedback_doc(record))
     for row in conn.execute("SELECT * FROM evidence ORDER BY sha256"):
         evidence = rows.evidence(row)
         yield action("evidence", evidence.sha256, docs.evidence_doc(evidence))

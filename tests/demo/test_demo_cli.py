@@ -30,3 +30,44 @@ def test_python_m_demo_truth() -> None:
     out = subprocess.run([sys.executable, "-m", "demo", "truth", "--listings", "3"], capture_output=True,
                          text=True, check=True).stdout
     assert set(json.loads(out)["markets"]) == {"nightowl", "swapbay", "rc-labor"}
+
+
+def test_vigil_demo_serve_says_how_to_get_a_session_and_demo_login_stores_one(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "VIGIL_SECRETS_FILE": str(tmp_path / "secrets.yaml"), "VIGIL_SESSION_NIGHTOWL": ""}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vigil", "demo", "serve", "--base-port", "0", "--listings", "5"],
+        stdout=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        lines = []
+        assert server.stdout is not None
+        while not lines or lines[-1] != "(Ctrl-C stops)":
+            lines.append(server.stdout.readline().rstrip("\n"))
+            assert lines[-1] or server.poll() is None, lines
+        text = "\n".join(lines)
+        url = next(line.split()[1] for line in lines if line.startswith("nightowl "))
+        assert f"vigil demo login --url {url}" in text
+        assert f"open {url}/login in a browser, sign in as demo / demo-password" in text
+        assert "vigil session set nightowl --cookies cookies.txt --user-agent" in text
+        assert f"vigil crawl nightowl --mirror nightowl={url}" in text
+        login = subprocess.run([sys.executable, "-m", "vigil", "demo", "login", "--url", url],
+                               capture_output=True, text=True, env=env)
+        assert login.returncode == 0, login.stderr
+        assert "stored cookie(s) owl_session" in login.stdout
+        status = subprocess.run([sys.executable, "-m", "vigil", "session", "status", "nightowl",
+                                 "--format", "json"], capture_output=True, text=True, env=env)
+        row = json.loads(status.stdout)[0]
+        assert row["source"] == "file" and row["cookies"] == ["owl_session"]
+        assert row["user_agent"].startswith("Mozilla/5.0")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_vigil_demo_login_without_a_running_market_exits_1(tmp_path) -> None:
+    result = CliRunner().invoke(app, ["demo", "login", "--url", "http://127.0.0.1:9"],
+                                env={"VIGIL_SECRETS_FILE": str(tmp_path / "s.yaml")})
+    assert result.exit_code == 1 and "vigil demo serve" in result.output
+    assert not (tmp_path / "s.yaml").exists()

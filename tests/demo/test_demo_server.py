@@ -229,3 +229,18 @@ def test_hundred_thousand_listings_serve() -> None:
         assert fetch(handle.urls["rc-labor"] + "/shop/?seite=4000")[0] == 200
     finally:
         handle.stop()
+
+
+def test_a_session_expires_after_its_lifetime_and_a_new_login_works() -> None:
+    handle = start(World(seed=7, listings=20, interstitial_rate=0.0, session_lifetime=3))
+    try:
+        base = handle.urls["nightowl"]
+        cookie = login(base)
+        assert [fetch(base + "/", cookie)[0] for _ in range(3)] == [200, 200, 200]
+        status, headers, _ = fetch(base + "/category/opioids/", cookie)
+        assert status == 302 and headers["Location"] == "/login?next=%2Fcategory%2Fopioids%2F"
+        assert fetch(base + "/", cookie)[0] == 302  # expired for good
+        handle.world.session_lifetime = 0  # may change while serving
+        assert fetch(base + "/", login(base))[0] == 200
+    finally:
+        handle.stop()

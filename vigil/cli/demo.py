@@ -7,6 +7,7 @@ import os
 import time
 from enum import StrEnum
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
@@ -31,6 +32,9 @@ DayOption = Annotated[int, typer.Option(min=1, help="Simulator day (1 = 2026-01-
 RateOption = Annotated[
     float, typer.Option(min=0.0, max=1.0, help="Share of nightowl requests answered by a queue page.")
 ]
+LifetimeOption = Annotated[
+    int, typer.Option(min=0, help="nightowl pages a login opens before its session expires (0: never).")
+]
 
 
 @demo_app.command("serve")
@@ -47,15 +51,19 @@ def serve(
         ),
     ] = 8730,
     interstitial_rate: RateOption = 0.1,
+    session_lifetime: LifetimeOption = 0,
+    config_dir: ConfigDirOption = None,
 ) -> None:
-    """Serve the three sample markets until Ctrl-C."""
-    from demo import DEMO_CREDENTIALS, MARKETS, World
+    """Serve the three sample markets until Ctrl-C, and say how to get nightowl's session."""
+    from demo import MARKETS, World
     from demo.server import start
     from demo.socks import SocksServer
     from vigil.demo_run import dark_proxy, served_url
 
+    where = settings(config_dir=config_dir)
     ports = {m: base_port + n + 1 for n, m in enumerate(MARKETS)} if base_port else None
-    handle = start(World(seed, listings, day, interstitial_rate), host, ports)
+    world = World(seed, listings, day, interstitial_rate, session_lifetime=session_lifetime)
+    handle = start(world, host, ports)
     proxy = dark_proxy(handle)
     socks = SocksServer(routes=proxy.routes, host=host, port=base_port).start()
     for market, url in handle.urls.items():
@@ -63,7 +71,8 @@ def serve(
         also = f"  (as a dark market: {onion}, through the Tor stand-in)" if onion != url else ""
         typer.echo(f"{market:10} {url}{also}")
     typer.echo(f"{'tor':10} {socks.url}  (a SOCKS5 stand-in for Tor: export VIGIL_TOR_PROXY={socks.url})")
-    typer.echo(f"nightowl login: {DEMO_CREDENTIALS[0]} / {DEMO_CREDENTIALS[1]}  (Ctrl-C stops)")
+    typer.echo(_session_help(where, handle.urls["nightowl"]))
+    typer.echo("(Ctrl-C stops)")
     try:
         while True:
             time.sleep(3600)
@@ -72,6 +81,74 @@ def serve(
     finally:
         socks.stop()
         handle.stop()
+
+
+def _session_help(where: Settings, url: str) -> str:
+    """How a newcomer gets a session for the sample dark market being served at `url`."""
+    from crawler.config import ConfigError, load_market
+    from demo import DEMO_CREDENTIALS
+
+    try:
+        configured = load_market(where.markets_dir, "nightowl").mirrors[0]
+    except ConfigError:
+        configured = ""
+    at = "" if url == configured else f" --url {url}"
+    mirror = "" if url == configured else f" --mirror nightowl={url}"
+    return (
+        "\nnightowl is behind a login: the crawler needs a session (cookies and user agent).\n"
+        f"  quick:  vigil demo login{at}      (logs in and stores the session for you)\n"
+        f"  by hand, as for a real market: open {url}/login in a browser, sign in as "
+        f"{DEMO_CREDENTIALS[0]} / {DEMO_CREDENTIALS[1]},\n"
+        "          export the cookies (a cookies.txt extension), then\n"
+        "          vigil session set nightowl --cookies cookies.txt "
+        '--user-agent "<that browser\'s user agent>"\n'
+        f"  then:   vigil crawl nightowl{mirror}"
+    )
+
+
+@demo_app.command("login")
+def login(
+    market: Annotated[str, typer.Option(help="The sample market to log in to.")] = "nightowl",
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where it is served (default: its config's mirror, where `vigil demo serve` serves it)."
+        ),
+    ] = None,
+    config_dir: ConfigDirOption = None,
+) -> None:
+    """Log in to a running sample market and store its session, as `vigil session set` would.
+
+    Uses the demo credentials and the user agent Vigil crawls with. Exit 1 when nothing
+    answers (start it with `vigil demo serve`), 2 for a market without a login.
+    """
+    from crawler.config import ConfigError, load_market
+    from demo import DEMO_CREDENTIALS
+    from vigil.demo_run import demo_login_cookies
+    from vigil.services.sessions import store_session
+
+    where = settings(config_dir=config_dir)
+    if market != "nightowl":
+        fail(f"{market!r} has no login to get a session for; only nightowl has", exit_codes.USAGE)
+    try:
+        config = load_market(where.markets_dir, market)
+    except ConfigError as exc:
+        fail(str(exc), exit_codes.USAGE)
+    base = (url or config.mirrors[0]).rstrip("/")
+    user_agent = str(where.scrapy_settings().get("USER_AGENT"))
+    try:
+        cookies = demo_login_cookies(base, DEMO_CREDENTIALS, user_agent)
+    except OSError as exc:
+        fail(f"no sample market answers at {base} ({exc}); start it with `vigil demo serve`",
+             exit_codes.FAILED)
+    if not cookies:
+        fail(f"{base} set no cookie on login: is it the sample market nightowl?", exit_codes.FAILED)
+    report = store_session(where, config, cookies, user_agent, source=base,
+                           extra_hosts={urlsplit(base).hostname or ""})
+    mirror = "" if base == config.mirrors[0] else f" --mirror nightowl={base}"
+    typer.echo(f"{market}: logged in at {base} as {DEMO_CREDENTIALS[0]}; stored cookie(s) "
+               f"{', '.join(report['cookies'])} with Vigil's user agent in {report['secrets_file']}")
+    typer.echo(f"now: vigil crawl {market}{mirror}")
 
 
 @demo_app.command("truth")

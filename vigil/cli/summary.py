@@ -25,8 +25,12 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
             f"{o.count('interstitial/seen'):>5} {lost:>5} {totals.get(o.market, 0):>6}"
         )
     for o in outcomes:
+        if o.count("trade/listings_with_sales") or o.count("feedback/read"):
+            print(f"{o.market}: sales shown on {o.count('trade/listings_with_sales')} listings "
+                  f"({o.count('trade/sales'):,} in all); {o.count('feedback/read')} feedback records read")
+    for o in outcomes:
         if o.message:
-            print(f"{o.market}: {o.message}")
+            print(o.message if o.message.startswith(f"{o.market} ") else f"{o.market}: {o.message}")
         if o.count("store/spooled"):
             print(
                 f"{o.market}: {o.count('store/spooled')} writes wait in the spool for the index "

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from vigil.cli.common import ConfigDirOption, DataDirOption, JsonOption, print_json, settings
+from vigil.cli.listing import feedback_lines
 from vigil.cli.text import clean
 from vigil.services.vendors import vendor_profile
 
@@ -46,12 +47,16 @@ def vendor_lines(p: dict[str, Any]) -> list[str]:
         "  elsewhere    " + (", ".join(
             f"{clean(o['market'])}/{clean(o['alias'])} ({'+'.join(o['shared'])})" for o in p["other_markets"]
         ) or "-"),
-        f"  listings     {len(p['listings'])}",
     ]
+    stats = p.get("stats") or {}
+    if stats:
+        lines.append("  stats        " + "  ".join(f"{k} {clean(str(v))}" for k, v in stats.items()))
+    lines.append(f"  listings     {len(p['listings'])}")
     for listing in p["listings"]:
         names = ", ".join(sorted({s["name"] for s in listing["substances"]}))
         lines.append(f"    {clean(listing['listing_id']):<12} {listing['status']:<8} "
                      f"{clean(listing['title'])[:60]}  [{names}]")
+    lines += feedback_lines(p)
     lines.append("  evidence")
     for page in p["pages"]:
         lines.append(f"    {page['sha256']}  {','.join(page['roles']):<10} {clean(page['url'])}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from crawler.browser import chromium_problem
 from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
+from crawler.secrets import SecretsError, read_secrets
 from crawler.tor import check_reachable, market_proxy, redacted
 from index.errors import StoreError
 from index.factory import check_writable
@@ -81,10 +82,14 @@ def check_browser(settings: Settings, markets: list[MarketConfig]) -> None:
 
 
 def preflight(settings: Settings) -> None:
-    """What must hold before the first request: a writable data folder and a readable rate
-    table (raises StoreError, or SettingsError naming the file)."""
+    """What must hold before the first request: a writable data folder, a readable rate
+    table and secrets file (raises StoreError, SettingsError or UsageError naming the file)."""
     check_writable(settings)
     settings.rates  # noqa: B018 (reads and validates the rate table of the config dir)
+    try:
+        read_secrets(settings.secrets_file)
+    except SecretsError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def crawl_markets(

@@ -38,6 +38,8 @@ def run_json(run: CrawlRun) -> dict[str, Any]:
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "close_reason": run.stats.get("close_reason"),
+        "message": run.stats.get("vigil/close_message") or None,
+        "mirror": run.stats.get("vigil/mirror"),
         **{name: int(run.stats.get(stat, 0) or 0) for name, stat in SUMMARY_STATS.items()},
         "stats": run.stats,
     }

@@ -198,6 +198,15 @@ def listing_json(listing: Listing, score: float | None = None) -> dict[str, Any]
         "price_alt": None if not listing.price_alt_raw else {**(alt or {}), "text": listing.price_alt_raw},
         "ships_from": listing.ships_from,
         "ships_to": listing.ships_to,
+        "sales": listing.sales,
+        "feedback_count": listing.feedback_count,
+        "feedback_score": listing.feedback_score,
+        "stock": listing.stock,
+        "in_stock": listing.in_stock,
+        "shipping_options": [
+            {"name": o.name, "price": price_json(o.price), "price_text": o.price_text}
+            for o in listing.shipping_options
+        ],
         "status": listing.status,
         "first_seen": _iso(listing.first_seen),
         "last_seen": _iso(listing.last_seen),

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.records import Vendor
+from index.records import Vendor, stats_json
 from vigil.services.errors import NotFound
 from vigil.services.index import reading
-from vigil.services.listings import pages_json
+from vigil.services.listings import feedback_json, pages_json
 from vigil.services.search import listing_json
 from vigil.settings import Settings
 
 
-def vendor_profile(settings: Settings, market: str, alias: str, *, listings: int = 100) -> dict[str, Any]:
+def vendor_profile(
+    settings: Settings, market: str, alias: str, *, listings: int = 100, feedback: int = 100
+) -> dict[str, Any]:
     """The vendor as crawled, plus `other_markets`: the same alias elsewhere, and vendors
     elsewhere that share a PGP fingerprint, a contact or a crypto address (with what they
-    share), and `listings` (newest first)."""
+    share), `listings` (newest first) and `feedback` (of its listings and its profile, newest
+    first, with `feedback_stored`: how many there are)."""
     with reading(settings) as store:
         vendor = store.get_vendor(market, alias) or next(
             (v for v in store.vendors_named(alias) if v.market == market.lower()), None
@@ -42,6 +45,10 @@ def vendor_profile(settings: Settings, market: str, alias: str, *, listings: int
         out["listings"] = [
             listing_json(lst) for lst in store.listings_of_vendor(vendor.market, vendor.alias, listings)
         ]
+        out["feedback_stored"] = store.count_feedback(vendor.market, vendor=vendor.alias)
+        out["feedback"] = [
+            feedback_json(f) for f in store.feedback(vendor.market, vendor=vendor.alias, limit=feedback)
+        ]
         out["pages"] = pages_json(store, store.links_of("vendor", vendor.market, vendor.alias))
     return out
 
@@ -58,6 +65,8 @@ def vendor_json(vendor: Vendor) -> dict[str, Any]:
         "mentions": vendor.mentions,
         "first_seen": vendor.first_seen.isoformat() if vendor.first_seen else None,
         "last_seen": vendor.last_seen.isoformat() if vendor.last_seen else None,
+        "stats": stats_json(vendor.stats),
+        "terms": vendor.terms,
         "evidence": vendor.evidence,
     }
 

@@ -161,7 +161,13 @@ class ExtraPageSpec(_SubPage):
 
 
 class ListingPageSpec(_SubPage):
-    """A sub-page of a listing (its `feedback/` or `terms/` tab) whose fields complete it."""
+    """A sub-page of a listing (its `feedback/` or `terms/` tab) whose fields complete it; a
+    tab that pages (feedback, most often) is followed through `next_page`."""
+
+    next_page: Selector | None = Field(
+        default=None, description="the link to the tab's next page (records add up)"
+    )
+    max_pages: int = Field(default=20, ge=1, le=1000, description="pages followed through the tab")
 
     @field_validator("fields")
     @classmethod

@@ -287,9 +287,10 @@ class MarketSpider(scrapy.Spider):
 
     def parse_listing_page(
         self, response: Response, listing_id: str, url: str, fields: dict[str, Any],
-        pages: list[PageCapture], step: int,
+        pages: list[PageCapture], step: int, visited: tuple[str, ...] = (),
     ) -> Iterator[Any]:
-        """A listing's sub-page: its fields complete the listing (records add up)."""
+        """A listing's sub-page: its fields complete the listing (records add up). A tab with
+        `next_page` is followed page by page, up to its `max_pages`, never twice to one URL."""
         self.crawler.stats.inc_value("vigil/pages/listing_sub_page")
         sub = self.config.listings.extra_pages[step - 1]
         if response.status == 404:
@@ -297,7 +298,38 @@ class MarketSpider(scrapy.Spider):
         else:
             pages = [*pages, self._capture(response, sub.page_role)]
             fields = merge_fields(fields, read_fields(sub.fields, response.selector, response.url))
+            visited = (*visited, response.url)
+            following = self._next_tab_page(response, sub, visited)
+            if following is not None:
+                yield following.replace(
+                    cb_kwargs={"listing_id": listing_id, "url": url, "fields": fields, "pages": pages,
+                               "step": step, "visited": visited},
+                )
+                return
         yield from self._listing_sub_pages(listing_id, url, fields, pages, step)
+
+    def _next_tab_page(
+        self, response: Response, sub: Any, visited: tuple[str, ...]
+    ) -> scrapy.Request | None:
+        if sub.next_page is None:
+            return None
+        href = read_field(sub.next_page, response.selector, response.url)
+        if not isinstance(href, str):
+            return None
+        target = self._on_mirror(response.urljoin(href))
+        if target in visited:
+            return None  # a last page linking to itself, or a loop
+        if len(visited) >= sub.max_pages:
+            self.crawler.stats.inc_value("vigil/pages/sub_page_capped")
+            self.logger.info("%s: %s tab capped at %d pages: %s", self.market_id, sub.page_role,
+                             sub.max_pages, response.url)
+            return None
+        request = self._request(target, self.parse_listing_page, f"listing:{sub.page_role}")
+        # each page of the tab once per listing, whatever the dupefilter saw: a filtered
+        # request would end the chain and lose the listing
+        return None if request is None else request.replace(
+            errback=self._listing_page_failed, dont_filter=True
+        )
 
     def _listing_page_failed(self, failure: Failure) -> Iterator[Any]:
         """A sub-page that failed for good: the run is incomplete, the listing is kept."""

@@ -204,3 +204,45 @@ def test_a_pagination_trap_stops_when_pages_show_nothing_new(tmp_path):
     assert len(asked) == 3  # page 3 showed nothing new: pagination stopped there
     assert store.count_listings("toy") == 6
     assert store.runs("toy")[0].stats["vigil/pages/pagination_repeat"] == 1
+
+
+def test_a_feedback_tab_is_followed_page_by_page_up_to_a_loop(tmp_path):
+    """Feedback records add up over the tab's pages; a page linking to itself ends the walk
+    (the listing is kept, never lost to the dupefilter)."""
+    def feedback(n: int, count: int, next_href: str) -> bytes:
+        items = "".join(f'<li class="fb"><span class="r">5/5</span><span class="d">2026-01-0{n}</span>'
+                        f'<p>good {n}.{i}</p></li>' for i in range(count))
+        return f'<html><ul>{items}</ul><a class="more" href="{next_href}">more</a></html>'.encode()
+
+    asked: list[str] = []
+
+    def respond(path: str, _: str) -> tuple:
+        asked.append(path)
+        if path == "/":
+            return 200, b'<html><a class="t" href="/item/1/">Ketamine 1g</a></html>'
+        if path == "/item/1/":
+            return 200, b'<html><h1 class="t">Ketamine 1g</h1></html>'
+        if path == "/item/1/feedback/":
+            return 200, feedback(1, 2, "?p=2")
+        if path == "/item/1/feedback/?p=2":
+            return 200, feedback(2, 2, "?p=3")
+        if path == "/item/1/feedback/?p=3":
+            return 200, feedback(3, 1, "?p=3")  # the last page links to itself
+        return 404, b"no"
+
+    data = market([], listings={
+        "links": "a.t::attr(href)", "id_from_url": r"/item/(?P<id>\d+)", "fetch_pages": "always",
+        "fields": {"title": "h1.t::text"},
+        "extra_pages": [{"path": "feedback/", "next_page": "a.more::attr(href)", "fields": {
+            "feedback": {"container": "li.fb", "fields": {
+                "rating": "span.r::text", "date": "span.d::text", "text": "p::text"}}}}],
+    })
+    data["listings"].pop("cards")
+    with serve(respond) as url:
+        data["mirrors"] = [url]
+        result, store = crawl(tmp_path, data)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert asked.count("/item/1/feedback/?p=3") == 1
+    assert store.count_feedback("toy", listing_id="1") == 5
+    assert sorted(f.text for f in store.feedback("toy", listing_id="1")) == [
+        "good 1.0", "good 1.1", "good 2.0", "good 2.1", "good 3.0"]

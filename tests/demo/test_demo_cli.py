@@ -18,7 +18,8 @@ def test_vigil_demo_truth() -> None:
     data = json.loads(result.output)
     assert data["date"] == "2026-01-06" and list(data["markets"]) == ["rc-labor"]
     assert data["novel_substances"]
-    assert set(data["changes_since_previous_day"]["rc-labor"]) == {"appeared", "removed", "price_changed", "trade_changed"}
+    changes = set(data["changes_since_previous_day"]["rc-labor"])
+    assert changes == {"appeared", "removed", "price_changed", "trade_changed"}
 
 
 def test_vigil_demo_truth_rejects_unknown_market() -> None:

@@ -28,9 +28,9 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawler.config import MarketConfig
 from crawler.tor import AnonymityError, ProxyUnreachable
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,10 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 
 
 async def _sleep(seconds: float) -> None:
+    # the reactor is imported here, not at module level: importing it installs one, and the
+    # spider imports this module before Scrapy installs the asyncio reactor
+    from twisted.internet import reactor
+
     if seconds > 0:
         await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
@@ -176,3 +180,29 @@ def _base(url: str) -> str:
 def _on(mirror: str, url: str) -> str:
     base = urlsplit(mirror)
     return urlsplit(url)._replace(scheme=base.scheme, netloc=base.netloc).geturl()
+
+
+def apply_politeness(crawler: Crawler, config: MarketConfig) -> None:
+    """The market's politeness and bounds become this crawl's Scrapy settings."""
+    p = config.politeness
+    values: dict[str, Any] = {
+        "DOWNLOAD_DELAY": p.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": p.concurrency,
+        "CONCURRENT_REQUESTS": max(p.concurrency, 1),
+        "AUTOTHROTTLE_ENABLED": p.autothrottle,
+        "DOWNLOAD_TIMEOUT": p.timeout,
+        "DOWNLOAD_MAXSIZE": p.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": min(p.max_page_bytes, 1_000_000),
+        # The walk is bounded by its structure (start -> categories, each at most
+        # max_pages_per_category pages -> listings -> vendors), not by link depth, which
+        # would silently cut long categories short.
+        "DEPTH_LIMIT": 0,
+        "RETRY_TIMES": p.retries,
+        "CLOSESPIDER_PAGECOUNT": p.max_pages,
+        "AUTOTHROTTLE_START_DELAY": max(p.download_delay, 1.0),
+        "AUTOTHROTTLE_MAX_DELAY": p.autothrottle_max_delay,
+    }
+    if crawler.settings.getbool("VIGIL_NO_POLITENESS"):  # benchmarks on loopback only
+        values.update(DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False)
+    for name, value in values.items():
+        crawler.settings.set(name, value, priority="spider")

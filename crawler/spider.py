@@ -28,11 +28,13 @@ from crawler.clock import Clock
 from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.fields import read_all, read_field, read_fields, select
 from crawler.items import ListingItem, PageCapture, VendorItem
+from crawler.listing_tabs import ListingTabs
+from crawler.politeness import apply_politeness
 from crawler.records import merge_fields
 from crawler.tor import download_handlers
 
 
-class MarketSpider(scrapy.Spider):
+class MarketSpider(ListingTabs, scrapy.Spider):
     name = "market"
 
     def __init__(self, market: str = "", mirror: str = "", access: str = "", **kwargs: Any) -> None:
@@ -67,7 +69,7 @@ class MarketSpider(scrapy.Spider):
         # mirror is overridden: links to them are read from the mirror being crawled
         spider.mirror_hosts = frozenset(_netloc(m) for m in [*configured, *config.mirrors])
         spider.allowed_domains = sorted({urlsplit(m).hostname or "" for m in [*configured, *config.mirrors]})
-        _apply_politeness(crawler, config)
+        apply_politeness(crawler, config)
         handlers = download_handlers(config, settings.get("VIGIL_TOR_PROXY") or "")
         if handlers:
             crawler.settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
@@ -267,78 +269,6 @@ class MarketSpider(scrapy.Spider):
             for href in read_all(vendors.links, response.selector, response.url):
                 yield from self._follow(response, href, self.parse_vendor, "vendor")
 
-    def _listing_sub_pages(
-        self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture], step: int
-    ) -> Iterator[Any]:
-        """The listing's sub-pages (`listings.extra_pages`, e.g. its feedback and terms tabs)
-        one after the other, then the listing with the fields of them all."""
-        extra = self.config.listings.extra_pages
-        while step < len(extra):
-            sub = extra[step]
-            request = self._request(
-                urljoin(url, sub.path), self.parse_listing_page, f"listing:{sub.page_role}",
-                {"listing_id": listing_id, "url": url, "fields": fields, "pages": pages, "step": step + 1},
-            )
-            if request is not None:
-                yield request.replace(errback=self._listing_page_failed)
-                return
-            step += 1  # off the market's mirrors: counted by _request, the listing goes on
-        yield from self._emit_listing(listing_id, url, fields, pages)
-
-    def parse_listing_page(
-        self, response: Response, listing_id: str, url: str, fields: dict[str, Any],
-        pages: list[PageCapture], step: int, visited: tuple[str, ...] = (),
-    ) -> Iterator[Any]:
-        """A listing's sub-page: its fields complete the listing (records add up). A tab with
-        `next_page` is followed page by page, up to its `max_pages`, never twice to one URL."""
-        self.crawler.stats.inc_value("vigil/pages/listing_sub_page")
-        sub = self.config.listings.extra_pages[step - 1]
-        if response.status == 404:
-            self.crawler.stats.inc_value("vigil/listings/sub_page_missing")
-        else:
-            pages = [*pages, self._capture(response, sub.page_role)]
-            fields = merge_fields(fields, read_fields(sub.fields, response.selector, response.url))
-            visited = (*visited, response.url)
-            following = self._next_tab_page(response, sub, visited)
-            if following is not None:
-                yield following.replace(
-                    cb_kwargs={"listing_id": listing_id, "url": url, "fields": fields, "pages": pages,
-                               "step": step, "visited": visited},
-                )
-                return
-        yield from self._listing_sub_pages(listing_id, url, fields, pages, step)
-
-    def _next_tab_page(
-        self, response: Response, sub: Any, visited: tuple[str, ...]
-    ) -> scrapy.Request | None:
-        if sub.next_page is None:
-            return None
-        href = read_field(sub.next_page, response.selector, response.url)
-        if not isinstance(href, str):
-            return None
-        target = self._on_mirror(response.urljoin(href))
-        if target in visited:
-            return None  # a last page linking to itself, or a loop
-        if len(visited) >= sub.max_pages:
-            self.crawler.stats.inc_value("vigil/pages/sub_page_capped")
-            self.logger.info("%s: %s tab capped at %d pages: %s", self.market_id, sub.page_role,
-                             sub.max_pages, response.url)
-            return None
-        request = self._request(target, self.parse_listing_page, f"listing:{sub.page_role}")
-        # each page of the tab once per listing, whatever the dupefilter saw: a filtered
-        # request would end the chain and lose the listing
-        return None if request is None else request.replace(
-            errback=self._listing_page_failed, dont_filter=True
-        )
-
-    def _listing_page_failed(self, failure: Failure) -> Iterator[Any]:
-        """A sub-page that failed for good: the run is incomplete, the listing is kept."""
-        self.on_error(failure)
-        kwargs = failure.request.cb_kwargs
-        yield from self._listing_sub_pages(
-            kwargs["listing_id"], kwargs["url"], kwargs["fields"], kwargs["pages"], kwargs["step"]
-        )
-
     def _emit_listing(
         self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
     ) -> Iterator[Any]:
@@ -477,29 +407,3 @@ def _netloc(url: str) -> str:
 def _page_role(path: str) -> str:
     """A vendor sub-page's role from its path: `pgp/` -> `pgp`."""
     return path.strip("/").rsplit("/", 1)[-1] or "vendor_page"
-
-
-def _apply_politeness(crawler: Crawler, config: MarketConfig) -> None:
-    """The market's politeness and bounds become this crawl's Scrapy settings."""
-    p = config.politeness
-    values: dict[str, Any] = {
-        "DOWNLOAD_DELAY": p.download_delay,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": p.concurrency,
-        "CONCURRENT_REQUESTS": max(p.concurrency, 1),
-        "AUTOTHROTTLE_ENABLED": p.autothrottle,
-        "DOWNLOAD_TIMEOUT": p.timeout,
-        "DOWNLOAD_MAXSIZE": p.max_page_bytes,
-        "DOWNLOAD_WARNSIZE": min(p.max_page_bytes, 1_000_000),
-        # The walk is bounded by its structure (start -> categories, each at most
-        # max_pages_per_category pages -> listings -> vendors), not by link depth, which
-        # would silently cut long categories short.
-        "DEPTH_LIMIT": 0,
-        "RETRY_TIMES": p.retries,
-        "CLOSESPIDER_PAGECOUNT": p.max_pages,
-        "AUTOTHROTTLE_START_DELAY": max(p.download_delay, 1.0),
-        "AUTOTHROTTLE_MAX_DELAY": p.autothrottle_max_delay,
-    }
-    if crawler.settings.getbool("VIGIL_NO_POLITENESS"):  # benchmarks on loopback only
-        values.update(DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False)
-    for name, value in values.items():
-        crawler.settings.set(name, value, priority="spider")

@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/spool.py
+	$(BIN)/python bench/browser.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

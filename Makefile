@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/spool.py
 	$(BIN)/python bench/browser.py
+	$(BIN)/python bench/tor.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -27,7 +27,7 @@ from crawler.clock import Clock
 from crawler.config import InterstitialSpec, MarketConfig
 from crawler.detection import Sign, interstitial_sign, login_sign
 from crawler.secrets import SecretsError, StoredSession, load_session, set_command
-from crawler.tor import AnonymityError, ProxyUnreachable, isolated, market_proxy
+from crawler.tor import FAIL_CLOSED, isolated, market_proxy
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class AnonymityGuardMiddleware:
             raise IgnoreRequest("anonymity: no proxy configured")
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if isinstance(exception, ProxyUnreachable | AnonymityError):
+        if isinstance(exception, FAIL_CLOSED):
             self.crawler.stats.inc_value("vigil/anonymity/proxy_unreachable")
             market = getattr(_config(self.crawler), "id", "?")
             close_crawl(self.crawler, PROXY_UNREACHABLE, f"{market}: {exception}")

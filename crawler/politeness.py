@@ -31,7 +31,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.task import deferLater
 
 from crawler.config import MarketConfig
-from crawler.tor import AnonymityError, ProxyUnreachable
+from crawler.tor import FAIL_CLOSED
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:  # type: ignore[override]
-        if isinstance(exception, ProxyUnreachable | AnonymityError):
+        if isinstance(exception, FAIL_CLOSED):
             return None  # never retried: the crawl stops (see AnonymityGuardMiddleware)
         retry = super().process_exception(request, exception)
         if isinstance(retry, Request):
@@ -143,7 +143,7 @@ class MirrorRotationMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> Request | None:
-        if isinstance(exception, ProxyUnreachable | AnonymityError):
+        if isinstance(exception, FAIL_CLOSED):
             return None  # the proxy is down, not the mirror
         return self._elsewhere(request, type(exception).__name__)
 

@@ -40,6 +40,10 @@ class ProxyUnreachable(Exception):
     """The market's proxy does not answer: the crawl stops (never retried, never direct)."""
 
 
+#: Errors that stop a Tor crawl: never retried, never sent to another mirror, never direct.
+FAIL_CLOSED = (ProxyUnreachable, AnonymityError)
+
+
 def market_proxy(config: MarketConfig, tor_proxy: str) -> str | None:
     """The proxy every request of this market goes through (None: direct)."""
     if config.access.mode == "direct":

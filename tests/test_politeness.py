@@ -153,8 +153,13 @@ def test_a_mirror_answering_5xx_mid_crawl_hands_over(tmp_path):
 
 def test_when_every_mirror_fails_the_request_is_lost_loudly(tmp_path):
     dead = [f"http://127.0.0.1:{closed_port()}" for _ in range(2)]
-    result, _ = crawl(tmp_path, market(dead))
+    result, store = crawl(tmp_path, market(dead))
     assert result.returncode == 1  # nothing was read: failed, never ok
+    run = store.runs("toy")[0]
+    assert run.status == "failed"
+    assert run.stats["vigil/requests/failed"] == 1  # the start page, after trying both mirrors
+    assert run.stats["vigil/mirror/rotated"] == 2  # each dead mirror handed over once
+    assert f"mirror {dead[0]} failed" in result.stderr and f"mirror {dead[1]} failed" in result.stderr
 
 
 # --- budgets and traps ------------------------------------------------------------------------

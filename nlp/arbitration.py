@@ -1,0 +1,76 @@
+"""The context model arbitrates over the rules' finished extraction (the contract dict).
+
+Rules stay the backbone: the model only moves what the rules found between `substances` and
+`mentions`; it never adds a name the rules did not find.
+
+- **Demote.** In a listing the model reads as a guide or a non-drug good
+  (`max(GUIDE, NON_DRUG) >= NOT_OFFER_MIN` and `OFFER <= OFFER_MAX_FOR_DEMOTE`), a substance the
+  rules found only through a collision-prone alias moves to `mentions`: an ambiguous
+  (context) alias or an inflected/leet reading (confidence < `SAFE_CONFIDENCE`), or a surface
+  of at most `SHORT_ALIAS` letters and digits ("DOB", "DOC", "AK47"). A long name matched
+  exactly stays.
+- **Promote.** Where the listing rules (a guide word, a non-drug word in the title) moved every
+  name to `mentions`, and the model reads an offer (`OFFER >= OFFER_MIN` and
+  `max(GUIDE, NON_DRUG) <= NOT_OFFER_MAX_FOR_PROMOTE`), the mentions whose class the model also
+  reads (`CLASS_<class> >= CLASS_MIN`) are offered again and that rule's flag is dropped.
+
+Thresholds were set on the training data's held-out split (docs/extraction.md, "The context
+model"), never on the development set.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from nlp.lexicon import squeeze
+
+NOT_OFFER_MIN = 0.7
+OFFER_MAX_FOR_DEMOTE = 0.3
+SAFE_CONFIDENCE = 0.9
+SHORT_ALIAS = 4
+OFFER_MIN = 0.9
+NOT_OFFER_MAX_FOR_PROMOTE = 0.1
+CLASS_MIN = 0.5
+_LISTING_RULE_FLAGS = ("guide", "non_drug")
+
+
+def collision_prone(substance: Mapping[str, Any]) -> bool:
+    """Found through an alias that also names other things (see the module doc)."""
+    return (float(substance.get("confidence", 1.0)) < SAFE_CONFIDENCE
+            or len(squeeze(str(substance.get("text", "")))) <= SHORT_ALIAS)
+
+
+def _not_offer(cats: Mapping[str, float]) -> float:
+    return max(cats.get("GUIDE", 0.0), cats.get("NON_DRUG", 0.0))
+
+
+def arbitrate(result: dict[str, Any], cats: Mapping[str, float]) -> dict[str, Any]:
+    """`result` (not modified) with substances moved by the model's `cats` (see module doc)."""
+    out = copy.deepcopy(result)
+    offer = cats.get("OFFER", 0.0)
+    not_offer = _not_offer(cats)
+    found: list[dict[str, Any]] = out.get("substances", [])
+    mentions: list[dict[str, Any]] = out.get("mentions", [])
+    flags: list[str] = out.get("flags", [])
+
+    if found and not_offer >= NOT_OFFER_MIN and offer <= OFFER_MAX_FOR_DEMOTE:
+        moved = [s for s in found if collision_prone(s)]
+        if moved:
+            found = [s for s in found if not collision_prone(s)]
+            mentions = mentions + moved
+    elif (not found and mentions and offer >= OFFER_MIN and not_offer <= NOT_OFFER_MAX_FOR_PROMOTE
+          and any(f in flags for f in _LISTING_RULE_FLAGS)):
+        back = [m for m in mentions if cats.get(f"CLASS_{m.get('class')}", 0.0) >= CLASS_MIN]
+        if back:
+            found = back
+            mentions = [m for m in mentions if m not in back]
+            flags = [f for f in flags if f not in _LISTING_RULE_FLAGS]
+
+    if not any(s.get("class") == "precursor" for s in found):
+        flags = [f for f in flags if f != "precursor"]
+    if not found:
+        flags = [f for f in flags if f != "counterfeit_medicine"]
+    out["substances"], out["mentions"], out["flags"] = found, mentions, flags
+    return out

@@ -1,0 +1,49 @@
+"""The shipped `context` model (nlp/model/context/, a spaCy pipeline directory): load it once,
+read `cats` for listings, and the extraction with the model arbitrating (`nlp.arbitration`).
+
+The lead's packaged pipeline will carry the component itself; until then this loads the
+directory with `spacy.load` and makes docs from title + description with its own tokenizer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from nlp.arbitration import arbitrate
+from nlp.training.model import NAME, listing_text
+
+MODEL_DIR = Path(__file__).resolve().parent / "model" / "context"
+
+
+@cache
+def load(path: Path = MODEL_DIR) -> Language:
+    return spacy.load(path)
+
+
+def cats_many(records: Iterable[Mapping[str, Any]], *, nlp: Language | None = None,
+              batch_size: int = 256) -> list[dict[str, float]]:
+    """The `context` component's scores for each record (batched through `nlp.pipe`)."""
+    nlp = nlp or load()
+    texts = (listing_text(r) for r in records)
+    with nlp.select_pipes(enable=[NAME]):
+        return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def cats(record: Mapping[str, Any], *, nlp: Language | None = None) -> dict[str, float]:
+    return cats_many([record], nlp=nlp)[0]
+
+
+def with_context(extract: Callable[..., dict[str, Any]], *, nlp: Language | None = None
+                 ) -> Callable[..., dict[str, Any]]:
+    """An `extract(record, **kw)` whose result the model arbitrates over."""
+
+    def run(record: Mapping[str, Any], **kw: Any) -> dict[str, Any]:
+        return arbitrate(extract(record, **kw), cats(record, nlp=nlp))
+
+    return run

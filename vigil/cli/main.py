@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "vigil.cli.runs",
     "vigil.cli.session",
     "vigil.cli.extract",
+    "vigil.cli.nlp",
     "vigil.cli.evidence",
     "vigil.cli.demo",
     "vigil.cli.es",

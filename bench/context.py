@@ -1,0 +1,66 @@
+"""Benchmark the context model on real listings (prints figures; asserts nothing).
+
+    python bench/context.py [--real-data ../shared/real-data] [--min-texts 50000] [--model DIR]
+
+Reads the real listings in place (as bench/extract.py does), repeats them to at least
+`--min-texts` texts, and prints for one process:
+- a spaCy tokenizer-only pass (`spacy.blank("xx")`) over the texts;
+- the `context` component alone over the same, already tokenised docs (`pipe.pipe`, batched);
+- the saved model end to end (`nlp.pipe`: tokenizer + context), and
+- the ratios to tokenizer-only time. The whole extraction pipeline must stay within 3x the
+  tokenizer time, so the model's own share should be well under 1x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from extract import DEFAULT_REAL_DATA, load_listings, repeat, timed  # noqa: E402  (bench/extract.py)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real-data", type=Path, default=DEFAULT_REAL_DATA)
+    parser.add_argument("--min-texts", type=int, default=50_000)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--batch-size", type=int, default=256)
+    args = parser.parse_args(argv)
+
+    import spacy
+
+    from nlp.context_model import MODEL_DIR
+    from nlp.training.model import NAME, listing_text
+
+    listings = load_listings(args.real_data)
+    run = repeat(listings, args.min_texts)
+    texts = [listing_text(r) for r in run]
+    print(f"listings: {len(listings)} unique, repeated to {len(run)} "
+          f"({sum(len(t) for t in texts) / len(run):.0f} characters each on average)")
+
+    tokenizer = spacy.blank("xx").tokenizer
+    tokenizer("warm up")
+    t_tok, _ = timed(lambda: [tokenizer(t) for t in texts])
+    print(f"spaCy tokenizer only:      {len(run) / t_tok:10,.0f} texts/s  ({t_tok:.2f} s)")
+
+    model = spacy.load(args.model or MODEL_DIR)
+    pipe = model.get_pipe(NAME)
+    docs = [model.make_doc(t) for t in texts]
+    list(pipe.pipe(docs[:500], batch_size=args.batch_size))
+    t_ctx, _ = timed(lambda: list(pipe.pipe(docs, batch_size=args.batch_size)))
+    print(f"context component alone:   {len(run) / t_ctx:10,.0f} docs/s   ({t_ctx:.2f} s)"
+          f"  = {t_ctx / t_tok:.2f}x tokenizer time")
+
+    t_all, _ = timed(lambda: list(model.pipe(texts, batch_size=args.batch_size)))
+    print(f"tokenizer + context:       {len(run) / t_all:10,.0f} texts/s  ({t_all:.2f} s)"
+          f"  = {t_all / t_tok:.2f}x tokenizer time")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -22,6 +22,7 @@ a dev-set title are excluded (`dev_exclusions`).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -64,6 +65,11 @@ class Exclusions:
 
     refs: set[tuple[str, str]] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the excluded refs and titles (recorded with a trained model)."""
+        items = sorted(f"{s}\t{r}" for s, r in self.refs) + sorted(self.titles)
+        return hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()
 
     def excludes(self, record: Record) -> bool:
         return ((record["source"], record["ref"]) in self.refs
@@ -289,7 +295,7 @@ def talk_records(real: Path) -> list[Record]:
     return out
 
 
-def build_records(real: Path, gold: Path) -> list[Record]:
+def build_records(real: Path, gold: Path, *, excluded: Exclusions | None = None) -> list[Record]:
     """Every labelled record, in a fixed order, without the development set's rows or titles.
 
     A real row labelled in the gold set keeps only its hand label; listings with the same title
@@ -300,7 +306,8 @@ def build_records(real: Path, gold: Path) -> list[Record]:
     if not gold.is_dir():
         raise TrainingDataError(f"gold folder {gold} is missing")
     rows = RealRows(real)
-    excluded = dev_exclusions(gold, rows)
+    if excluded is None:
+        excluded = dev_exclusions(gold, rows)
     candidates = (gold_records(gold, rows) + agora_records(rows) + hansa_records(rows)
                   + anita_records(rows) + talk_records(real))
     out: list[Record] = []

@@ -33,6 +33,33 @@ def build() -> Language:
     return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
 
 
+META = {
+    "name": "vigil_listings",
+    "version": "1.0.0",
+    "description": "Vigil's extraction pipeline for drug-market listings: substances, amounts, "
+                   "prices, vendor identifiers, countries (rules over a curated lexicon, and a "
+                   "small context model). Needs the `vigil` package (its components).",
+    "author": "Vigil",
+    "license": "see the Vigil repository",
+}
+
+
+def package(out_dir: Path, pipeline: Language | None = None) -> Path:
+    """Write `pipeline` (default: a fresh `build()`) as a directory `spacy.load` reads.
+
+    Only a fresh vocabulary is written: a pipeline that has processed text holds every token
+    of it in its string store, and the package must not carry listing text."""
+    fresh = build()
+    if pipeline is not None:
+        for name, component in pipeline.pipeline:
+            if hasattr(component, "to_bytes") and name in fresh.pipe_names:
+                fresh.get_pipe(name).from_bytes(component.to_bytes(exclude=["vocab"]),
+                                                exclude=["vocab"])
+    fresh.meta.update(META)
+    fresh.to_disk(out_dir)
+    return out_dir
+
+
 def load(rates: RateTable | None = None) -> Language:
     """The extraction pipeline; `rates` is the crypto rate table its prices convert with."""
     pipeline = spacy.load(PACKAGE_DIR) if (PACKAGE_DIR / "config.cfg").exists() else build()

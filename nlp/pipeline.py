@@ -18,7 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-import nlp.components  # noqa: F401  (registers the factories)
+import nlp.components  # registers the factories
 import nlp.tokenizer  # noqa: F401  (registers the tokenizer)
 from nlp.doc import listing_doc, to_contract
 from nlp.money import RateTable

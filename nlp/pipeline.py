@@ -1,59 +1,89 @@
-"""The extractor's matchers as registered spaCy components (factory names end in `_v1`).
+"""The extraction pipeline as a spaCy `Language`: load it, run listings through it.
 
-`extract()` calls the matchers directly (no `Doc` needed, faster); these components let the
-same code run inside a spaCy pipeline, e.g. `make_pipeline()` on `spacy.blank("xx")`:
-`doc.spans["substances"]` and `doc.spans["novel_candidates"]` carry char-aligned spans with
-the canonical name (or the pattern) as label.
+`load()` returns the packaged pipeline (`nlp/package/`, a directory `spacy.load` reads, built
+from `nlp/config.cfg`), or builds it from the config when no package is there. Its components
+are registered in `nlp.components` (and as `spacy_factories` entry points, so a process that
+never imported Vigil can `spacy.load` it too). `pipe()` is the batch path: `nlp.pipe` with
+`n_process` for many cores; `nlp.extract` is one listing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from nlp import lexicon, novel, substances
-from nlp.fold import fold
+import nlp.components  # registers the factories
+import nlp.tokenizer  # noqa: F401  (registers the tokenizer)
+from nlp.doc import listing_doc, to_contract
+from nlp.money import RateTable
 
-
-class SubstanceMatcher:
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for hit in substances.find(doc.text):
-            span = doc.char_span(hit.start, hit.end, label=hit.term.entry.canonical,
-                                 alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["substances"] = spans
-        return doc
+CONFIG_PATH = Path(__file__).resolve().with_name("config.cfg")
+PACKAGE_DIR = Path(__file__).resolve().with_name("package")
 
 
-class NovelCandidates:
-    def __call__(self, doc: Doc) -> Doc:
-        known = [(h.start, h.end) for h in substances.find(doc.text)]
-        spans = []
-        terms = lexicon.load().terms
-        for name, start, end in novel.find(doc.text, fold(doc.text), known, terms):
-            span = doc.char_span(start, end, label=name, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["novel_candidates"] = spans
-        return doc
+def build() -> Language:
+    """A fresh pipeline from `nlp/config.cfg` (an untrained context component, if any)."""
+    config = spacy.util.load_config(CONFIG_PATH)
+    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
 
 
-@Language.factory("vigil_substances_v1", assigns=["doc.spans"])
-def make_substances(nlp: Language, name: str) -> SubstanceMatcher:
-    return SubstanceMatcher()
+META = {
+    "name": "vigil_listings",
+    "version": "1.0.0",
+    "description": "Vigil's extraction pipeline for drug-market listings: substances, amounts, "
+                   "prices, vendor identifiers, countries (rules over a curated lexicon, and a "
+                   "small context model). Needs the `vigil` package (its components).",
+    "author": "Vigil",
+    "license": "see the Vigil repository",
+}
 
 
-@Language.factory("vigil_novel_candidates_v1", assigns=["doc.spans"])
-def make_novel(nlp: Language, name: str) -> NovelCandidates:
-    return NovelCandidates()
+def package(out_dir: Path, pipeline: Language | None = None) -> Path:
+    """Write `pipeline` (default: a fresh `build()`) as a directory `spacy.load` reads.
+
+    Only a fresh vocabulary is written: a pipeline that has processed text holds every token
+    of it in its string store, and the package must not carry listing text."""
+    fresh = build()
+    if pipeline is not None:
+        for name, component in pipeline.pipeline:
+            if hasattr(component, "to_bytes") and name in fresh.pipe_names:
+                fresh.get_pipe(name).from_bytes(component.to_bytes(exclude=["vocab"]),
+                                                exclude=["vocab"])
+    fresh.meta.update(META)
+    fresh.to_disk(out_dir)
+    return out_dir
 
 
-def make_pipeline(lang: str = "xx") -> Language:
-    """A blank spaCy pipeline with the extractor's components."""
-    pipe = spacy.blank(lang)
-    pipe.add_pipe("vigil_substances_v1")
-    pipe.add_pipe("vigil_novel_candidates_v1")
-    return pipe
+def load(rates: RateTable | None = None) -> Language:
+    """The extraction pipeline; `rates` is the crypto rate table its prices convert with."""
+    pipeline = spacy.load(PACKAGE_DIR) if (PACKAGE_DIR / "config.cfg").exists() else build()
+    pipeline.get_pipe("prices").rates = rates
+    return pipeline
+
+
+@cache
+def shared() -> Language:
+    """One pipeline per process for `nlp.extract` (loading costs about a second)."""
+    return load()
+
+
+def make_pipeline() -> Language:
+    """The pipeline (kept for callers of the first, blank-pipeline version)."""
+    return load()
+
+
+def pipe(records: Iterable[Mapping[str, Any]], *, on: date | None = None,
+         rates: RateTable | None = None, n_process: int = 1, batch_size: int = 64,
+         pipeline: Language | None = None) -> Iterator[dict[str, Any]]:
+    """The extraction of each record, in order (`on`: the observation date for all)."""
+    pipeline = pipeline or shared()
+    pipeline.get_pipe("prices").rates = rates
+    docs = (listing_doc(pipeline, record, on=on) for record in records)
+    for doc in pipeline.pipe(docs, n_process=n_process, batch_size=batch_size):
+        yield to_contract(doc)

@@ -34,6 +34,8 @@ from vigil.cli.common import ConfigDirOption, fail, settings
 from vigil.settings import SettingsError
 
 PROGRESS_EVERY = 10_000
+#: Lines handed to each process at a time with `--processes` > 1.
+PARALLEL_BATCH = 256
 #: Deepest nesting of arrays and objects accepted in a line (a listing is nearly flat).
 MAX_DEPTH = 64
 _DATE_FIELDS = ("observed_at", "date", "seen_at", "first_seen")
@@ -145,7 +147,11 @@ def extract_record(record: dict[str, Any], extract: Callable[..., dict[str, Any]
                    on: date | None = None) -> dict[str, Any]:
     """The record with the extraction added (raw `ships_from`/`ships_to` kept as
     `ships_from_text`/`ships_to_text`)."""
-    result = extract(record, on=on or record_date(record))
+    return with_result(record, extract(record, on=on or record_date(record)))
+
+
+def with_result(record: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The output line of one record: its fields, the raw ship texts, then the extraction."""
     out = dict(record)
     for raw in ("ships_from", "ships_to"):
         if raw in record:
@@ -163,35 +169,65 @@ class Stream:
 
 
 def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
-                  rates: RateTable | None = None,
-                  stream: Stream | None = None) -> Iterator[str]:
-    """One JSON text per non-blank input line, produced before the next line is read. Raises
-    `InvalidInput` (bad input) or `ExtractionFailed` (a bug) naming the line."""
-    from nlp import extract
+                  rates: RateTable | None = None, stream: Stream | None = None,
+                  processes: int = 1, batch_size: int = 1) -> Iterator[str]:
+    """One JSON text per non-blank input line, in order, through the spaCy pipeline's
+    `nlp.pipe` (`processes` > 1: `n_process`; lines are then read `batch_size` ahead).
+
+    Raises `InvalidInput` (bad input) or `ExtractionFailed` (a bug) naming the line; every
+    line before a bad one is yielded first."""
+    from nlp.doc import listing_doc, to_contract
+    from nlp.pipeline import shared
 
     stream = stream or Stream()
-    run_extract = partial(extract, rates=rates)
-    for number, raw in enumerate(lines, start=1):
-        record = parse_line(raw, number)
-        if record is None:
-            continue
-        if replace_lone_surrogates(record, number):
-            stream.surrogate_lines.append(number)
+    pipeline = shared()
+    pipeline.get_pipe("prices").rates = rates
+    stopped: list[InvalidInput] = []
+    last = [0]
+
+    def docs() -> Iterator[tuple[Any, tuple[int, dict[str, Any]]]]:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                record = parse_line(raw, number)
+                if record is None:
+                    continue
+                if replace_lone_surrogates(record, number):
+                    stream.surrogate_lines.append(number)
+            except InvalidInput as exc:
+                stopped.append(exc)
+                return
+            last[0] = number
+            yield listing_doc(pipeline, record, on=on or record_date(record)), (number, record)
+
+    results = pipeline.pipe(docs(), as_tuples=True, n_process=processes, batch_size=batch_size)
+    while True:
         try:
-            out = extract_record(record, run_extract, on=on)
-            text = json.dumps(out, ensure_ascii=False, allow_nan=False)
+            item = next(results, None)
+        except Exception as exc:
+            raise ExtractionFailed(last[0], exc) from exc
+        if item is None:
+            break
+        doc, (number, record) = item
+        try:
+            text = json.dumps(with_result(record, to_contract(doc)), ensure_ascii=False,
+                              allow_nan=False)
         except Exception as exc:
             raise ExtractionFailed(number, exc) from exc
         yield text
+    if stopped:
+        raise stopped[0]
 
 
 def run(source: IO[bytes], sink: IO[bytes], *, on: date | None = None,
         rates: RateTable | None = None, progress: IO[str] | None = None,
-        stream: Stream | None = None) -> int:
-    """Stream `source` to `sink`, flushing every line; returns the number of records written."""
+        stream: Stream | None = None, processes: int = 1) -> int:
+    """Stream `source` to `sink`, flushing every line; returns the number of records written.
+    With `processes` > 1, lines are extracted in batches of `PARALLEL_BATCH` across processes."""
     stream = stream or Stream()
     started = time.monotonic()
-    for text in extract_lines(source, on=on, rates=rates, stream=stream):
+    batch_size = 1 if processes == 1 else PARALLEL_BATCH
+    for text in extract_lines(source, on=on, rates=rates, stream=stream, processes=processes,
+                              batch_size=batch_size):
         sink.write(text.encode("utf-8") + b"\n")
         sink.flush()
         stream.written += 1
@@ -253,10 +289,11 @@ def _open_streams(input_path: Path | None, output_path: Path | None) -> tuple[IO
 
 
 def _stream(source: IO[bytes], sink: IO[bytes], where: str, *, on: date | None,
-            rates: RateTable) -> None:
+            rates: RateTable, processes: int) -> None:
     stream = Stream()
     try:
-        run(source, sink, on=on, rates=rates, progress=sys.stderr, stream=stream)
+        run(source, sink, on=on, rates=rates, progress=sys.stderr, stream=stream,
+            processes=processes)
     except InvalidInput as exc:
         fail(f"{where}, line {exc.line}: {exc.reason}; stopped there "
              f"({_listings(stream.written)} written before it)", exit_codes.USAGE)
@@ -300,6 +337,10 @@ def register(app: typer.Typer) -> None:
             "(env VIGIL_REALDATA; default ../shared/real-data).")] = None,
         max_errors: Annotated[int, typer.Option(
             "--errors", min=0, help="Error lines to list in the --evaluate report.")] = 40,
+        processes: Annotated[int, typer.Option(
+            "--processes", min=1, max=64, help="Worker processes for the spaCy pipeline "
+            f"(nlp.pipe n_process); above 1, lines are read {PARALLEL_BATCH} at a time "
+            "instead of one by one.")] = 1,
         config_dir: ConfigDirOption = None,
     ) -> None:
         """Extract substances, quantities, prices, identifiers and countries from listings."""
@@ -319,7 +360,7 @@ def register(app: typer.Typer) -> None:
         source, sink = _open_streams(input_path, output_path)
         try:
             _stream(source, sink, str(input_path) if input_path else "standard input",
-                    on=day, rates=rates)
+                    on=day, rates=rates, processes=processes)
         finally:
             if input_path:
                 source.close()

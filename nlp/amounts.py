@@ -1,0 +1,80 @@
+"""Listing-level amounts: quantities, doses and purity over a listing's fields.
+
+`nlp.quantities` reads the amounts of one field; this module applies what only the whole
+listing tells: whether amounts are per-unit strengths (a medicine, a dosage form, a count
+elsewhere in the listing), container sizes, liquids sold by the volume, and the purity tied
+to a substance the listing names. It runs as the `vigil_amounts_v1` component.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nlp import quantities, substances
+from nlp.lexicon import squeeze
+
+TEXT_FIELDS = ("title", "description")
+_DOSAGE_CLASSES = frozenset({"opioid", "benzodiazepine", "medicine_other", "sedative",
+                             "steroid"})
+# Medicines sold as pills although their class is not a medicine class: amounts are doses.
+_PHARMA_NAMES = frozenset({"methylphenidate", "modafinil", "armodafinil", "phentermine",
+                           "dextromethorphan", "sildenafil", "tadalafil"})
+_PHARMA_BRANDS = frozenset({"adderall", "adderal", "aderall", "adderallxr", "dexedrine",
+                            "vyvanse", "elvanse", "evekeo", "attentin", "dexies", "zenzedi",
+                            "mydayis", "tyvense", "desoxyn", "concerta", "ritalin"})
+# Liquids sold by the volume: a bottle of GHB is an amount of the drug, not a unit size.
+_SOLD_BY_VOLUME = frozenset({"GHB", "GBL", "1,4-butanediol"})
+
+
+def listing_measures(folded: dict[str, str],
+                     hits: dict[str, list[substances.Hit]]) -> dict[str, quantities.Measures]:
+    """The quantities and doses of each field, read in the light of the whole listing."""
+    dosage_form = any(quantities.has_dosage_form(folded[f]) for f in TEXT_FIELDS)
+    unambiguous = [h for f in TEXT_FIELDS for h in hits[f] if not h.term.ambiguous]
+    medicine = any(
+        h.term.entry.cls in _DOSAGE_CLASSES or h.term.entry.canonical in _PHARMA_NAMES
+        or squeeze(h.term.alias) in _PHARMA_BRANDS
+        for h in unambiguous
+    )
+    measures = {
+        f: quantities.measures(folded[f], dosage_context=dosage_form or medicine,
+                               title=f == "title")
+        for f in TEXT_FIELDS
+    }
+    has_count = any(q.unit == "unit" for f in TEXT_FIELDS for q in measures[f].quantities)
+    sizes: set[tuple[float, str]] = set()
+    by_volume = any(h.term.entry.canonical in _SOLD_BY_VOLUME for h in unambiguous)
+    if not by_volume:
+        for f in TEXT_FIELDS:
+            sizes |= quantities.container_sizes(folded[f], measures[f].quantities)
+    for f in TEXT_FIELDS:
+        m = measures[f]
+        m.quantities, m.doses = quantities.per_unit(
+            folded[f], m.quantities, m.doses, has_count=has_count, container_sizes=sizes,
+            sold_by_volume=by_volume)
+    # an amount read as a per-unit strength once is one everywhere in the listing
+    per_unit = {(d.value, d.unit) for f in TEXT_FIELDS for d in measures[f].doses}
+    for f in TEXT_FIELDS:
+        measures[f].quantities = [q for q in measures[f].quantities
+                                  if (q.value, q.unit) not in per_unit]
+    return measures
+
+
+def listing_purity(folded: dict[str, str], hits: dict[str, list[substances.Hit]]) -> float | None:
+    """The purity stated for a substance the listing names (title first)."""
+    for f in TEXT_FIELDS:
+        purity = quantities.purity(folded[f], [(h.start, h.end) for h in hits[f]])
+        if purity is not None:
+            return purity
+    return None
+
+
+def amounts_out(measures: dict[str, quantities.Measures], kind: str) -> list[dict[str, Any]]:
+    """Distinct `{value, unit}` amounts of one kind ("quantities" or "doses"), in text order."""
+    out: list[dict[str, Any]] = []
+    for f in TEXT_FIELDS:
+        for a in getattr(measures[f], kind):
+            item = {"value": a.value, "unit": a.unit}
+            if item not in out:
+                out.append(item)
+    return out

@@ -1,0 +1,48 @@
+"""Vendor identifiers (crypto addresses, contacts, PGP keys, market names), languages, and
+where a listing ships from and to."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp import contacts, crypto, languages
+from nlp.components.listing import work
+from nlp.countries import countries
+from nlp.doc import TEXT_FIELDS
+
+
+class Identifiers:
+    def __call__(self, doc: Doc) -> Doc:
+        state = work(doc)
+        joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
+        doc._.crypto_addresses = crypto.find_addresses(joined)
+        doc._.contacts = contacts.find_contacts(joined)
+        doc._.pgp_fingerprints = contacts.find_pgp_fingerprints(joined)
+        doc._.markets = contacts.find_market_mentions(state.texts)
+        return doc
+
+
+class Places:
+    """`doc._.languages` of the text; `doc._.ships_from` / `ships_to` as ISO codes."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = work(doc)
+        joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
+        doc._.languages = languages.detect(joined)
+        doc._.ships_from = countries(state.record.get("ships_from") or "")
+        doc._.ships_to = countries(state.record.get("ships_to") or "")
+        return doc
+
+
+@Language.factory("vigil_identifiers_v1", requires=["doc._.fields"],
+                  assigns=["doc._.crypto_addresses", "doc._.contacts", "doc._.pgp_fingerprints",
+                           "doc._.markets"])
+def make_identifiers(nlp: Language, name: str) -> Identifiers:
+    return Identifiers()
+
+
+@Language.factory("vigil_places_v1", requires=["doc._.fields"],
+                  assigns=["doc._.languages", "doc._.ships_from", "doc._.ships_to"])
+def make_places(nlp: Language, name: str) -> Places:
+    return Places()

@@ -1,8 +1,9 @@
 """The shipped `context` model (nlp/model/context/, a spaCy pipeline directory): load it once,
 read `cats` for listings, and the extraction with the model arbitrating (`nlp.arbitration`).
 
-The lead's packaged pipeline will carry the component itself; until then this loads the
-directory with `spacy.load` and makes docs from title + description with its own tokenizer.
+The directory is a standalone pipeline (the listing tokenizer + `context`), loaded with
+`spacy.load`; its docs are the extraction pipeline's listing Docs (`nlp.doc.listing_doc`), so
+the component's weights can be copied into the extraction pipeline as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import spacy
 from spacy.language import Language
 
 from nlp.arbitration import arbitrate
-from nlp.training.model import NAME, listing_text
+from nlp.doc import listing_doc
+from nlp.training.model import NAME
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "context"
 
@@ -30,9 +32,9 @@ def cats_many(records: Iterable[Mapping[str, Any]], *, nlp: Language | None = No
               batch_size: int = 256) -> list[dict[str, float]]:
     """The `context` component's scores for each record (batched through `nlp.pipe`)."""
     nlp = nlp or load()
-    texts = (listing_text(r) for r in records)
+    docs = (listing_doc(nlp, r) for r in records)
     with nlp.select_pipes(enable=[NAME]):
-        return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=batch_size)]
+        return [dict(doc.cats) for doc in nlp.pipe(docs, batch_size=batch_size)]
 
 
 def cats(record: Mapping[str, Any], *, nlp: Language | None = None) -> dict[str, float]:

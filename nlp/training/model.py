@@ -16,6 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import nlp.tokenizer  # noqa: F401  (registers the listing tokenizer)
+from nlp.doc import listing_doc
 from nlp.training.labels import LABELS
 
 NAME = "context"
@@ -23,6 +25,10 @@ LENGTH = 2**15
 NGRAM_SIZE = 1
 LEARN_RATE = 0.01
 THRESHOLD = 0.5
+
+#: The extraction pipeline's tokenizer: the features are hashes of its tokens, so the weights
+#: carry over to the extraction pipeline only if both tokenise alike.
+TOKENIZER = {"@tokenizers": "vigil.listing_tokenizer.v1"}
 
 MakeDoc = Callable[[Mapping[str, Any]], Doc]
 
@@ -45,20 +51,15 @@ def add_context(nlp: Language, *, length: int = LENGTH, ngram_size: int = NGRAM_
 
 
 def blank_pipeline(lang: str = "xx", *, length: int = LENGTH) -> Language:
-    """The development pipeline: `spacy.blank(lang)` + the `context` component."""
-    return add_context(spacy.blank(lang), length=length)
+    """The standalone pipeline: `spacy.blank(lang)` with the listing tokenizer + `context`."""
+    return add_context(spacy.blank(lang, config={"nlp": {"tokenizer": TOKENIZER}}), length=length)
 
 
-def listing_text(record: Mapping[str, Any]) -> str:
-    title = record.get("title") or ""
-    description = record.get("description") or ""
-    return f"{title}\n\n{description}" if description else str(title)
-
-
-def tokenizer_doc_maker(nlp: Language) -> MakeDoc:
-    """`make_doc(record)`: the listing's title and description through `nlp`'s tokenizer."""
+def listing_doc_maker(nlp: Language) -> MakeDoc:
+    """`make_doc(record)`: the extraction pipeline's listing Doc (title, "\n\n", description)
+    made with `nlp`'s tokenizer."""
 
     def make_doc(record: Mapping[str, Any]) -> Doc:
-        return nlp.make_doc(listing_text(record))
+        return listing_doc(nlp, record)
 
     return make_doc

@@ -9,7 +9,7 @@ from typing import IO
 
 from spacy.language import Language
 
-from nlp.training.model import MakeDoc, blank_pipeline, tokenizer_doc_maker
+from nlp.training.model import MakeDoc, blank_pipeline, listing_doc_maker
 from nlp.training.save import save
 from nlp.training.train import TrainResult, split, train, weights_digest
 from nlp.training.weak_labels import RealRows, build_records, dev_exclusions, label_counts
@@ -29,7 +29,7 @@ class Run:
 
 def run(real: Path, gold: Path, out: Path | None, *, seed: int = 0, epochs: int = DEFAULT_EPOCHS,
         make_pipeline: Callable[[], Language] = blank_pipeline,
-        make_doc_for: Callable[[Language], MakeDoc] = tokenizer_doc_maker,
+        make_doc_for: Callable[[Language], MakeDoc] = listing_doc_maker,
         progress: IO[str] | None = None) -> Run:
     """Train on every labelled record outside the held-out split and the development set;
     save (when `out` is given) through a fresh pipeline from `make_pipeline`."""

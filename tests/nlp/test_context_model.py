@@ -18,7 +18,7 @@ from helpers import ROOT, run_vigil
 from nlp.arbitration import arbitrate
 from nlp.context_model import MODEL_DIR, cats_many
 from nlp.training.labels import LABELS, exact_cats
-from nlp.training.model import blank_pipeline, tokenizer_doc_maker
+from nlp.training.model import blank_pipeline, listing_doc_maker
 from nlp.training.recipe import run
 from nlp.training.save import SaveError, save
 from nlp.training.train import evaluate, split, train, weights_digest
@@ -53,7 +53,7 @@ TINY = [
 
 def _tiny_train(seed: int) -> Any:
     nlp = blank_pipeline()
-    train(nlp, TINY, TINY[:4], make_doc=tokenizer_doc_maker(nlp), seed=seed, epochs=2)
+    train(nlp, TINY, TINY[:4], make_doc=listing_doc_maker(nlp), seed=seed, epochs=2)
     return nlp
 
 
@@ -66,8 +66,8 @@ def test_training_is_reproducible():
 
 def test_training_learns_the_tiny_set():
     nlp = blank_pipeline()
-    train(nlp, TINY, TINY, make_doc=tokenizer_doc_maker(nlp), seed=0, epochs=20)
-    scores = evaluate(nlp, TINY, tokenizer_doc_maker(nlp))
+    train(nlp, TINY, TINY, make_doc=listing_doc_maker(nlp), seed=0, epochs=20)
+    scores = evaluate(nlp, TINY, listing_doc_maker(nlp))
     assert scores.labels["OFFER"].f1 == 1.0
     assert scores.labels["NON_DRUG"].f1 == 1.0
 
@@ -87,7 +87,7 @@ def test_saved_model_holds_no_training_strings_and_is_small(tmp_path):
     blob = _all_bytes(out).lower()
     assert not [w for w in SECRET_WORDS if w.encode() in blob]
     strings = set(json.loads((out / "vocab" / "strings.json").read_text(encoding="utf-8")))
-    assert strings <= set(spacy.blank("xx").vocab.strings) | set(LABELS)
+    assert strings <= set(blank_pipeline().vocab.strings) | set(LABELS)
     assert sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) < 5_000_000
     # the saved weights are the trained ones
     loaded = spacy.load(out)
@@ -103,12 +103,13 @@ def test_save_refuses_to_replace_a_folder_that_is_not_a_model(tmp_path):
 
 def test_shipped_model_holds_no_in_house_training_words(tmp_path):
     gold = ROOT / "tests" / "gold"
-    blank = set(spacy.blank("xx").vocab.strings)
+    tokenize = blank_pipeline().make_doc
+    blank = set(blank_pipeline().vocab.strings)
     words = set()
     for name in ("inhouse.jsonl", "nondrug.jsonl"):
         for line in (gold / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            for token in spacy.blank("xx").make_doc(f"{row['title']} {row.get('description', '')}"):
+            for token in tokenize(f"{row['title']} {row.get('description', '')}"):
                 if len(token.text) >= 6 and token.text.isalpha() and token.text not in blank:
                     words.add(token.text)
     assert len(words) > 300
@@ -267,7 +268,7 @@ def test_shipped_model_scores_on_the_held_out_split(realdata):
 
     nlp = load()
     _, held = split(build_records(realdata, ROOT / "tests" / "gold"))
-    scores = evaluate(nlp, held, tokenizer_doc_maker(nlp))
+    scores = evaluate(nlp, held, listing_doc_maker(nlp))
     assert scores.labels["OFFER"].f1 >= 0.93
     assert scores.labels["NON_DRUG"].f1 >= 0.75
     assert scores.labels["CLASS_cannabis"].f1 >= 0.9 and scores.labels["CLASS_opioid"].f1 >= 0.9

@@ -83,7 +83,7 @@ def evaluate_command(
     from nlp import extract
     from nlp.context_model import cats_many, load, with_context
     from nlp.training.compare import rules_vs_model
-    from nlp.training.model import tokenizer_doc_maker
+    from nlp.training.model import listing_doc_maker
     from nlp.training.train import evaluate, split
     from nlp.training.weak_labels import TrainingDataError, build_records
     from vigil.evaluation import GoldSetError
@@ -100,7 +100,7 @@ def evaluate_command(
     nlp = load(directory)
     _, held_out = split(records)
     typer.echo(f"held-out split ({len(held_out)} records):")
-    typer.echo(evaluate(nlp, held_out, tokenizer_doc_maker(nlp)).table())
+    typer.echo(evaluate(nlp, held_out, listing_doc_maker(nlp)).table())
     rules, both, changed = rules_vs_model(held_out, extract, cats_many(held_out, nlp=nlp))
     typer.echo(f"rules alone:   {rules.line()}")
     typer.echo(f"rules + model: {both.line()} ({changed} listings changed)")

@@ -16,9 +16,11 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from nlp import substances
 from nlp.arbitration import arbitrate
-from nlp.doc import listing_doc
-from nlp.training.model import NAME
+from nlp.doc import TEXT_FIELDS, field_text, listing_doc
+from nlp.limits import MAX_EXTRACTED_CHARS
+from nlp.training.model import NAME, component_config
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "context"
 
@@ -26,6 +28,16 @@ MODEL_DIR = Path(__file__).resolve().parent / "model" / "context"
 @cache
 def load(path: Path = MODEL_DIR) -> Language:
     return spacy.load(path)
+
+
+def add_to(pipeline: Language, path: Path = MODEL_DIR) -> Language:
+    """Add the shipped `context` component (its weights) to an extraction pipeline, before its
+    `finish` component; the docs must come from `listing_doc` with the listing tokenizer."""
+    trained = load(path).get_pipe(NAME)
+    before = {"before": "finish"} if "finish" in pipeline.pipe_names else {}
+    component = pipeline.add_pipe("textcat_multilabel", name=NAME, config=component_config(), **before)
+    component.from_bytes(trained.to_bytes(exclude=["vocab"]), exclude=["vocab"])
+    return pipeline
 
 
 def cats_many(records: Iterable[Mapping[str, Any]], *, nlp: Language | None = None,
@@ -41,11 +53,23 @@ def cats(record: Mapping[str, Any], *, nlp: Language | None = None) -> dict[str,
     return cats_many([record], nlp=nlp)[0]
 
 
+def candidates(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every alias the substance matcher finds in the record's title and description (what the
+    extraction pipeline keeps as `doc.spans["substance_matches"]`)."""
+    out: list[dict[str, Any]] = []
+    for f in TEXT_FIELDS:
+        text = field_text(record, f, MAX_EXTRACTED_CHARS)
+        for h in substances.find(text):
+            out.append({"name": h.term.entry.canonical, "class": h.term.entry.cls,
+                        "text": text[h.start : h.end], "start": h.start, "end": h.end, "field": f})
+    return out
+
+
 def with_context(extract: Callable[..., dict[str, Any]], *, nlp: Language | None = None
                  ) -> Callable[..., dict[str, Any]]:
     """An `extract(record, **kw)` whose result the model arbitrates over."""
 
     def run(record: Mapping[str, Any], **kw: Any) -> dict[str, Any]:
-        return arbitrate(extract(record, **kw), cats(record, nlp=nlp))
+        return arbitrate(extract(record, **kw), cats(record, nlp=nlp), candidates(record))
 
     return run

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nlp.arbitration import arbitrate
+from nlp.context_model import candidates
 from nlp.training.weak_labels import Record
 
 TALK_SOURCES = frozenset({"reddit", "news"})
@@ -71,7 +72,7 @@ def rules_vs_model(records: Sequence[Record], extract: Callable[[Mapping[str, An
     """Figures of the rules alone, of rules + model, and how many listings the model changed."""
     listings = [{"title": r["title"], "description": r["description"]} for r in records]
     rules = [extract(x) for x in listings]
-    both = [arbitrate(r, c) for r, c in zip(rules, cats, strict=True)]
+    both = [arbitrate(r, c, candidates(x)) for r, c, x in zip(rules, cats, listings, strict=True)]
     changed = sum(1 for r, a, b in zip(records, rules, both, strict=True)
                   if r["source"] not in TALK_SOURCES and a["substances"] != b["substances"])
     return figures(records, rules), figures(records, both), changed

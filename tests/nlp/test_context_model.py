@@ -124,6 +124,20 @@ def test_shipped_model_holds_no_in_house_training_words(tmp_path):
     assert sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file()) < 5_000_000
 
 
+def test_the_shipped_weights_work_inside_the_extraction_pipeline():
+    from nlp.context_model import add_to
+    from nlp.doc import listing_doc
+    from nlp.pipeline import build
+
+    pipeline = add_to(build())
+    assert pipeline.pipe_names.index("context") == pipeline.pipe_names.index("finish") - 1
+    docs = list(pipeline.pipe(listing_doc(pipeline, r) for r in TINY))
+    standalone = cats_many(TINY)
+    assert [dict(d.cats) for d in docs] == standalone
+    assert docs[0]._.extraction["substances"]  # the rules still run
+    assert standalone[1]["OFFER"] > 0.5 and standalone[5]["NON_DRUG"] > 0.5
+
+
 # ------------------------------------------------------------------------------ exclusion
 
 
@@ -252,6 +266,21 @@ def test_a_name_a_listing_rule_moved_comes_back_when_the_model_reads_an_offer():
     # ... but not when the model's class disagrees, nor without a listing rule's flag
     assert arbitrate(result, {**OFFER, "CLASS_cannabis": 0.1})["substances"] == []
     assert arbitrate({**result, "flags": []}, OFFER)["substances"] == []
+
+
+def test_an_alias_the_rules_did_not_accept_is_rescued_when_the_model_reads_an_offer_of_its_class():
+    empty = {"substances": [], "mentions": [], "flags": []}
+    weed = _hit("cannabis", "cannabis", "WEED", 0.95)
+    out = arbitrate(empty, OFFER, [weed])
+    assert [(s["name"], s["confidence"]) for s in out["substances"]] == [("cannabis", 0.5)]
+    # not when the model reads another class, a weak offer, or a non-drug listing
+    assert arbitrate(empty, {**OFFER, "CLASS_cannabis": 0.2}, [weed])["substances"] == []
+    assert arbitrate(empty, {**OFFER, "OFFER": 0.5}, [weed])["substances"] == []
+    assert arbitrate(empty, {**OFFER, "NON_DRUG": 0.6}, [weed])["substances"] == []
+    # nor when the rules named it only to deny it, or a listing rule fired
+    denied = {"substances": [], "mentions": [weed], "flags": []}
+    assert arbitrate(denied, OFFER, [weed])["substances"] == []
+    assert arbitrate({**empty, "flags": ["guide"]}, OFFER, [weed])["substances"] == []
 
 
 def test_the_model_never_invents_a_substance():

@@ -228,6 +228,22 @@ def test_train_command_names_a_missing_file(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_evaluate_command_names_a_missing_model(tmp_path):
+    result = run_vigil("nlp", "evaluate", "--model", str(tmp_path / "nowhere"))
+    assert result.returncode == exit_codes.USAGE, result.stderr
+    assert "nowhere is not a saved model" in result.stderr
+
+
+def test_train_command_saves_a_model_that_loads(tmp_path):
+    real, gold = _mini_data(tmp_path)
+    out = tmp_path / "model"
+    result = run_vigil("nlp", "train", "--real-data", str(real), "--gold", str(gold),
+                       "--out", str(out), "--epochs", "2")
+    assert result.returncode == 0, result.stderr
+    assert "weights sha256" in result.stdout and "context: epoch 1" in result.stderr
+    assert spacy.load(out).pipe_names == ["context"]
+
+
 # ------------------------------------------------------------------------------ arbitration
 
 

@@ -12,7 +12,7 @@ LANGUAGES = ["bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "
              "uk", "tr", "sq", "sr"]
 MIN_LETTERS = 15          # below this a guess is noise ("Speed 10g")
 MIN_PROBABILITY = 0.6
-MAX_CHARS = 400           # the language of a listing shows in its first sentences
+MAX_CHARS = 240           # the language of a listing shows in its first sentences
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
@@ -28,7 +28,7 @@ def _identifier() -> Any:
 def detect(text: str) -> list[str]:
     """ISO 639-1 codes of the listing's language (one, or none when unsure)."""
     text = text[:MAX_CHARS]
-    if len(_LETTER_RE.findall(text[:400])) < MIN_LETTERS:
+    if len(_LETTER_RE.findall(text)) < MIN_LETTERS:
         return []
     lang, prob = _identifier().classify(text)
     return [lang] if prob >= MIN_PROBABILITY else []

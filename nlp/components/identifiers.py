@@ -16,10 +16,11 @@ class Identifiers:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
-        doc._.crypto_addresses = crypto.find_addresses(joined)
-        doc._.contacts = contacts.find_contacts(joined)
-        doc._.pgp_fingerprints = contacts.find_pgp_fingerprints(joined)
-        doc._.markets = contacts.find_market_mentions(state.texts)
+        underscore = doc._
+        underscore.crypto_addresses = crypto.find_addresses(joined)
+        underscore.contacts = contacts.find_contacts(joined)
+        underscore.pgp_fingerprints = contacts.find_pgp_fingerprints(joined)
+        underscore.markets = contacts.find_market_mentions(state.texts)
         return doc
 
 
@@ -29,9 +30,10 @@ class Places:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
-        doc._.languages = languages.detect(joined)
-        doc._.ships_from = countries(state.record.get("ships_from") or "")
-        doc._.ships_to = countries(state.record.get("ships_to") or "")
+        underscore = doc._
+        underscore.languages = languages.detect(joined)
+        underscore.ships_from = countries(state.record.get("ships_from") or "")
+        underscore.ships_to = countries(state.record.get("ships_to") or "")
         return doc
 
 

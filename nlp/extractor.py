@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from nlp import contacts, crypto, languages, novel, offers, quantities, substances
+from nlp import contacts, crypto, languages, novel, offers, quantities, shipping, ships_from, substances
 from nlp.context import load as load_context
 from nlp.countries import countries
 from nlp.fold import fold, leet
@@ -214,10 +214,14 @@ def extract(
         "pgp_fingerprints": contacts.find_pgp_fingerprints(joined),
         "markets": contacts.find_market_mentions(texts),
         "languages": languages.detect(joined),
-        "ships_from": countries(_field(record, "ships_from", MAX_SHORT_FIELD_CHARS)),
+        # the record's own field wins; else a phrase in the text ("Versand aus Deutschland")
+        "ships_from": (countries(_field(record, "ships_from", MAX_SHORT_FIELD_CHARS))
+                       or ships_from.find(texts)),
         "ships_to": countries(_field(record, "ships_to", MAX_SHORT_FIELD_CHARS)),
         "flags": flags,
         "novel_candidates": candidates,
+        "shipping_methods": shipping.find(texts, offers_drug=bool(found),
+                                          offers_chemical="precursor" in flags),
     }
     return result
 

@@ -109,6 +109,9 @@ def extract(
                                title=f == "title")
         for f in TEXT_FIELDS
     }
+    for f in TEXT_FIELDS:  # "3 MMC (Pulver)": the 3 opens the name, it is not a count
+        quantities.drop_inside(folded[f], measures[f], [
+            (h.start, h.end) for h in hits[f] if not h.term.ambiguous and texts[f][h.start].isdigit()])
     has_count = any(q.unit == "unit" for f in TEXT_FIELDS for q in measures[f].quantities)
     sizes: set[tuple[float, str]] = set()
     by_volume = any(h.term.entry.canonical in _SOLD_BY_VOLUME for _, h in unambiguous)
@@ -197,6 +200,8 @@ def extract(
             price_per_gram = round(eur / (q["value"] / 1000), 2)
         elif q["unit"] == "unit" and q["value"] > 0:
             price_per_unit = round(eur / q["value"], 2)
+        if price_per_gram is not None and not quantities.plausible_per_gram(price_per_gram):
+            price_per_gram = None  # a misread amount, not a price (docs/extraction.md)
 
     # -- identifiers, languages, countries --------------------------------------------------
     joined = "\n".join(texts[f] for f in TEXT_FIELDS if texts[f])

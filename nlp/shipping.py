@@ -31,7 +31,8 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _SEP = r"[\s\-_./&+']{0,3}"
 _NEGATION_RE = re.compile(
     r"(?<![^\W_])(?:no|not|never|without|w/o|ohne|kein|keine|keinen|sans|pas\sde|pas|sin|senza|"
-    r"geen|zonder|bez|nie|non|don't|dont|do\snot)\W{1,3}$"
+    r"geen|zonder|bez|nie|non|don't|dont|do\snot)\W{1,3}"
+    r"(?:(?:use|using|ship|send|with|via|by|per|mit|uber|met|par|con|avec|przez)\W{1,3})?$"
 )
 
 
@@ -195,6 +196,7 @@ def _suppliers(text: str) -> list[tuple[str, int, int]]:
             raw = text[start:end]
             name = re.sub(r"\s+", " ", raw)
             name = re.sub(r"(?i)\bco\.?\s*,\s*", "Co., ", name).rstrip(" ,")
+            name = re.sub(r"(?i)(ltd|limited)\.$", r"\1", name)
             out.append((name, start, end))
     return sorted(out, key=lambda s: s[1])
 
@@ -243,7 +245,7 @@ def find(texts: Mapping[str, str], *, offers_drug: bool = False,
         matches = _matches(sh, text, folded)
         carriers = [(s, e) for m, s, e in matches if m.cue is None and m.kind in CARRIER_KINDS]
         for method, start, end in matches:
-            if _NEGATION_RE.search(folded[max(0, start - 14) : start]):
+            if _NEGATION_RE.search(folded[max(0, start - 24) : start]):
                 continue
             if method.cue is not None and not (
                 (method.cue == "drug" and offers_drug)

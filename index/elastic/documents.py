@@ -129,6 +129,7 @@ def listing_doc(listing: Listing, run_id: int) -> dict[str, Any]:
         "flags": list(extraction.get("flags", [])),
         "crypto_addresses": [a.get("address", "") for a in extraction.get("crypto_addresses", [])],
         "contacts": [f"{c.get('kind', '')}:{c.get('value', '')}" for c in extraction.get("contacts", [])],
+        "shipping_methods": [{"name": m["name"], "kind": m["kind"]} for m in listing.shipping_methods],
         "extraction": extraction,
         "evidence": list(listing.evidence),
         "content_hash": listing.content_hash,

@@ -150,7 +150,7 @@ _SUFFIX = (
 )
 # "Hebei Xinsheng Chemical Co., Ltd", "Wuhan Bright Biotech", "Shandong Jinan Pharmaceutical Co."
 _SUPPLIER_RE = re.compile(
-    rf"(?<![\w&'-])(?P<name>(?:{_CAP}\s+){{0,3}}{_CAP}\s+{_INDUSTRY}{_TRADE}{{0,2}}(?:{_SUFFIX})?)"
+    rf"(?<![\w&'-])(?P<name>(?:{_CAP}\s+){{0,3}}{_CAP}\s+{_INDUSTRY}{_TRADE}{{0,2}}(?P<suffix>{_SUFFIX})?)"
     rf"(?![\w-])"
 )
 # "Jinan Long Sheng Industry & Trade Co., Ltd": any capitalised name with a company suffix
@@ -190,6 +190,8 @@ def _suppliers(text: str) -> list[tuple[str, int, int]]:
             if keep >= len(words) - 1:
                 continue  # nothing left but the industry word or the suffix
             start += words[keep].start()
+            if regex is _SUPPLIER_RE and m.group("suffix") is None and len(words) - keep < 3:
+                continue  # "SSD Chemical solution", "European Pharmaceuticals": one word is a brand
             if any(a < end and start < b for a, b in taken):
                 continue
             taken.append((start, end))

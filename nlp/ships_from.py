@@ -26,6 +26,7 @@ _ARTICLE_RE = re.compile(
 _LIST_RE = re.compile(r"\s*(?:,|/|&|\+|and|und|et|y|e|en|i|or|oder|ou|o|and/or)\s*")
 _ENGLISH_VERB = r"(?:ship|ships|shipping|shipped|dispatch|dispatched|send|sent|sending|post|posted)"
 MAX_COUNTRIES = 5
+MAX_PHRASES = 50  # phrases looked at per text: a text repeating "ships from" is not more telling
 
 
 @cache
@@ -53,7 +54,9 @@ def find(texts: Mapping[str, str]) -> list[str]:
         if not text:
             continue
         folded = fold(text)
-        for m in regex.finditer(folded):
+        for i, m in enumerate(regex.finditer(folded)):
+            if i >= MAX_PHRASES:
+                break
             pos = _ARTICLE_RE.match(folded, m.end()).end()  # type: ignore[union-attr]
             while len(out) < MAX_COUNTRIES:
                 hit = country_at(text, pos, forms)

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 
 import pytest
 from helpers import run_vigil
-from stores import BACKENDS, open_backend
+from stores import BACKENDS, cluster_config, drop_indices, open_backend
 from test_store import listing, new_run
 from typer.testing import CliRunner
 
+from index.elastic.client import connect
+from index.elastic.documents import listing_doc, upgrade_listing_source
+from index.elastic.mapping import INDEX_SETTINGS, MAPPINGS
+from index.elastic.store import ElasticStore
 from index.migrations import MIGRATIONS, migrate
 from index.query import ListingQuery
 from index.sqlite import SqliteStore
@@ -159,3 +164,38 @@ def test_vigil_search_refuses_an_unknown_shipping_kind(data_dir):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("error:")
     assert "pigeon" in result.stderr and "parcel_locker" in result.stderr
+
+
+def test_a_listing_document_from_an_older_mapping_gets_its_methods_from_its_extraction():
+    doc = listing_doc(shipped("1", "Hash 25g", "Versand mit DPD, vakuumiert"), 1)
+    older = {k: v for k, v in doc.items() if k != "shipping_methods"}
+    assert upgrade_listing_source(older)["shipping_methods"] == doc["shipping_methods"] == [
+        {"name": "DPD", "kind": "courier"}, {"name": "vacuum sealed", "kind": "stealth"}]
+    assert upgrade_listing_source({**older, "extraction": {}})["shipping_methods"] == []
+
+
+@pytest.mark.elasticsearch
+@pytest.mark.parametrize("product", ["elasticsearch", "opensearch"])
+def test_a_cluster_index_made_before_shipping_methods_is_migrated_and_searchable(request, tmp_path, product):
+    """Mapping v3 adds `shipping_methods`: `migrate` copies a v2 listings index and fills the
+    field from each stored extraction, so the carrier filter finds listings written before."""
+    config = cluster_config(request, product)
+    client = connect(config)
+    old = {k: v for k, v in MAPPINGS["listings"][1].items() if k != "shipping_methods"}
+    try:
+        client.indices.create(
+            index=f"{config.index_prefix}-listings-v2",
+            body={"settings": INDEX_SETTINGS, "mappings": {"dynamic": "strict", "properties": old},
+                  "aliases": {f"{config.index_prefix}-listings": {}}},
+        )
+        doc = listing_doc(shipped("0", "Hash 25g", "Versand mit DPD oder GLS"), 1)
+        before = {k: v for k, v in doc.items() if k != "shipping_methods"}
+        client.index(index=f"{config.index_prefix}-listings", id="m1:0", body=before, refresh=True)
+        with closing(ElasticStore(config, tmp_path / "spool")) as store:
+            moved = store.migrate()
+            assert ("listings", f"{config.index_prefix}-listings-v2",
+                    f"{config.index_prefix}-listings-v{MAPPINGS['listings'][0]}") in moved
+            assert ids(store.search(ListingQuery(carriers=("gls",)))) == {"0"}
+    finally:
+        client.close()
+        drop_indices(config)

@@ -225,8 +225,9 @@ def extract(
         "ships_to": countries(_field(record, "ships_to", MAX_SHORT_FIELD_CHARS)),
         "flags": flags,
         "novel_candidates": candidates,
-        "shipping_methods": shipping.find(texts, offers_drug=bool(found),
-                                          offers_chemical="precursor" in flags),
+        # a guide ships nothing: the methods it names are its subject
+        "shipping_methods": [] if "guide" in flags else shipping.find(
+            texts, offers_drug=bool(found), offers_chemical="precursor" in flags),
     }
     return result
 

@@ -78,6 +78,10 @@ def test_everyday_words_and_negations_are_not_methods(title, description):
     assert methods(title, description) == []
 
 
+def test_a_guide_advertises_no_shipping_method():
+    assert methods("OPSEC handbook for vendors (PDF)", "Stealth shipping, DHL Packstation, dead drops") == []
+
+
 def test_stealth_needs_a_shipping_word_unless_a_drug_is_offered():
     assert methods("Stealth assassin hoodie", "Black, size M") == []
     assert methods("Cocaine 2g", "100% stealth") == [("stealth", "stealth")]

@@ -151,6 +151,7 @@ def test_a_number_opening_a_substance_name_is_not_an_amount(title, quantities, d
         ("Cocaine 1g", "Street coke is often only 20% pure, ours is 90%.", 90.0),
         ("MDMA crystals 5g", "Most MDMA on the market is 30%. Tested, the real deal.", None),
         ("Kokain 2g", "Strassenkoks hat meist nur 25%, unser Kokain 88% rein", 88.0),
+        ("Kokain 2g", "Auf der Straße bekommst du 30%. Reinheit: 85%", 85.0),
         ("Cocaine 1g", "The highest purity on the market: 93%", 93.0),
     ],
 )

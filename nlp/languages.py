@@ -12,7 +12,7 @@ LANGUAGES = ["bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "
              "uk", "tr", "sq", "sr"]
 MIN_LETTERS = 15          # below this a guess is noise ("Speed 10g")
 MIN_PROBABILITY = 0.6
-MAX_CHARS = 240           # the language of a listing shows in its first sentences
+MAX_CHARS = 400           # the language of a listing shows in its first sentences
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import contacts, crypto, languages
+from nlp import contacts, crypto, languages, shipping, ships_from
 from nlp.components.listing import work
 from nlp.countries import countries
-from nlp.doc import TEXT_FIELDS
+from nlp.doc import TEXT_FIELDS, add_spans
 
 
 class Identifiers:
@@ -32,9 +32,32 @@ class Places:
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
         underscore = doc._
         underscore.languages = languages.detect(joined)
-        underscore.ships_from = countries(state.record.get("ships_from") or "")
+        # the record's own field wins; else a phrase in the text ("Versand aus Deutschland")
+        underscore.ships_from = (countries(state.record.get("ships_from") or "")
+                                 or ships_from.find(state.texts))
         underscore.ships_to = countries(state.record.get("ships_to") or "")
         return doc
+
+
+class Shipping:
+    """`doc._.shipping_methods`: carriers, lockers, stealth, dead drops, express and, on a
+    precursor listing, chemical suppliers (`nlp.shipping`). A guide ships nothing: the methods
+    it names are its subject."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = work(doc)
+        flags = doc._.flags or []
+        methods = [] if "guide" in flags else shipping.find(
+            state.texts, offers_drug=bool(doc._.substances), offers_chemical="precursor" in flags)
+        doc._.shipping_methods = methods
+        add_spans(doc, "shipping_methods", methods, "name", state.fields)
+        return doc
+
+
+@Language.factory("vigil_shipping_v1", requires=["doc._.substances", "doc._.flags"],
+                  assigns=["doc._.shipping_methods", "doc.spans"])
+def make_shipping(nlp: Language, name: str) -> Shipping:
+    return Shipping()
 
 
 @Language.factory("vigil_identifiers_v1", requires=["doc._.fields"],

@@ -3,12 +3,17 @@
     python bench/extract.py [--real-data ../shared/real-data] [--min-texts 50000]
 
 Reads the real listings in place (never copies them), repeats them to at least
-`--min-texts` texts, and prints, for one process:
-- `nlp.extract` listings per second (title + description);
-- a spaCy tokenizer-only pass (`spacy.blank("xx")`) over the same texts, and the ratio;
+`--min-texts` texts, and prints:
+- the spaCy pipeline (`nlp.load()` through `nlp.pipe`, Docs made from title + description):
+  listings per second in one process;
+- a spaCy tokenizer-only pass (`spacy.blank("xx")`) over the same texts, and the time ratio;
+- `nlp.extract` one listing at a time (what the crawl pipeline calls);
+- `nlp.pipe` with `n_process=2` (`--processes`), and its speed-up over one process;
 - the `drug-named-entity-recognition` package on the same listings: speed, coverage of drug
   listings (share with at least one drug found) and false hits on non-drug listings, beside
-  the same two figures for `nlp.extract`.
+  the same two figures for `nlp.extract`;
+- agreement with Agora's own categories on all 12,751 rows of its dump and on its unique
+  listings (`vigil.evaluation.categories`: coverage, agreement, contradictions).
 
 Drug / non-drug labels come from the markets' own categories: every Agora listing is in
 "Drugs", Hansa's "Painkillers" are drugs, Hansa's guides, e-books, digital goods and
@@ -76,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-data", type=Path, default=DEFAULT_REAL_DATA)
     parser.add_argument("--min-texts", type=int, default=50_000)
+    parser.add_argument("--processes", type=int, default=2,
+                        help="n_process for the multi-process figure (1: skip it)")
     parser.add_argument("--skip-baseline", action="store_true",
                         help="do not run the drug-named-entity-recognition comparison")
     args = parser.parse_args(argv)
@@ -91,16 +98,29 @@ def main(argv: list[str] | None = None) -> int:
     print(f"listings: {len(listings)} unique, repeated to {len(run)} "
           f"({chars / len(run):.0f} characters each on average)")
 
+    from nlp.pipeline import pipe
+
     nlp.extract({"title": "warm-up 1g cocaine", "price": "$10", "ships_from": "USA"})
-    t_extract, results = timed(lambda: [nlp.extract(r) for r in run])
-    rate = len(run) / t_extract
-    print(f"nlp.extract:              {rate:10,.0f} listings/s  ({t_extract:.2f} s)")
+    t_pipe, results = timed(lambda: list(pipe(run, batch_size=256)))
+    rate = len(run) / t_pipe
+    print(f"spaCy pipeline (nlp.pipe):  {rate:10,.0f} listings/s  ({t_pipe:.2f} s)")
 
     blank = spacy.blank("xx")
     tokenizer = blank.tokenizer
     t_tok, _ = timed(lambda: [tokenizer(t) for t in texts])
-    print(f"spaCy tokenizer only:     {len(run) / t_tok:10,.0f} texts/s     ({t_tok:.2f} s)")
-    print(f"extract / tokenizer time: {t_extract / t_tok:10.2f}x")
+    print(f"spaCy tokenizer only:       {len(run) / t_tok:10,.0f} texts/s     ({t_tok:.2f} s)")
+    print(f"pipeline / tokenizer time:  {t_pipe / t_tok:10.2f}x")
+
+    t_one, _ = timed(lambda: [nlp.extract(r) for r in run])
+    print(f"nlp.extract one at a time:  {len(run) / t_one:10,.0f} listings/s  "
+          f"({t_one / t_pipe:.2f}x the pipeline's time)")
+
+    if args.processes > 1:
+        t_multi, multi = timed(lambda: list(pipe(run, n_process=args.processes, batch_size=256)))
+        same = multi == results
+        print(f"nlp.pipe n_process={args.processes}:      {len(run) / t_multi:10,.0f} listings/s  "
+              f"({t_multi:.2f} s; {t_pipe / t_multi:.2f}x one process; "
+              f"{'same results' if same else 'RESULTS DIFFER'})")
 
     unique_results = results[: len(listings)]
     drug = [(r, x) for r, x in zip(listings, unique_results, strict=True) if r["label"] == "drug"]
@@ -109,9 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     ours_cov = sum(1 for _, x in drug if x["substances"]) / max(len(drug), 1)
     ours_fp = sum(1 for _, x in non if x["substances"]) / max(len(non), 1)
     novel = sum(1 for x in unique_results if x["novel_candidates"])
-    print(f"nlp.extract coverage of drug listings: {ours_cov:6.1%} of {len(drug)}; "
+    print(f"pipeline coverage of drug listings: {ours_cov:6.1%} of {len(drug)}; "
           f"false hits on non-drug listings: {ours_fp:6.1%} of {len(non)}; "
           f"listings with novel candidates: {novel}")
+
+    from vigil.evaluation import format_categories, score_categories
+
+    print(format_categories(score_categories(args.real_data, nlp.extract)))
 
     if args.skip_baseline:
         return 0

@@ -235,6 +235,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX feedback_date ON feedback(date);
         """,
     ),
+    (
+        "0005_shipping_methods",
+        """
+        -- One row per (listing, shipping method) of the extraction's `shipping_methods`: what
+        -- the carrier and shipping-kind filters use (DHL, InPost, dead drops, suppliers...).
+        CREATE TABLE listing_shipping (
+            listing_rowid INTEGER NOT NULL REFERENCES listings(rowid) ON DELETE CASCADE,
+            name TEXT NOT NULL COLLATE NOCASE,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (listing_rowid, name, kind)
+        );
+        CREATE INDEX listing_shipping_name ON listing_shipping(name);
+        CREATE INDEX listing_shipping_kind ON listing_shipping(kind);
+        INSERT OR IGNORE INTO listing_shipping
+            SELECT l.rowid, json_extract(j.value, '$.name'), json_extract(j.value, '$.kind')
+            FROM listings l, json_each(l.extraction, '$.shipping_methods') j
+            WHERE json_valid(l.extraction) AND json_extract(j.value, '$.name') IS NOT NULL
+              AND json_extract(j.value, '$.kind') IS NOT NULL;
+        """,
+    ),
 ]
 
 

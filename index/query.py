@@ -21,7 +21,9 @@ class ListingQuery:
 
     `text` matches title and description (full-text); `substances` are canonical names, any of
     which may match (the caller resolves aliases such as `Ketamin` to `ketamine`), ORed with the
-    text match. `since`/`until` filter on last seen; prices are in EUR.
+    text match. `since`/`until` filter on last seen; prices are in EUR. `carriers` are shipping
+    method names (`DHL`, `InPost`, any case) and `shipping_kinds` their kinds (`parcel_locker`,
+    `dead_drop`, `supplier`…) from the extraction's `shipping_methods`; any of each may match.
 
     Deep paging: `after` is the `next_after` cursor of the previous page (then `offset` is
     ignored). A cursor is opaque and belongs to the backend and the sort that made it.
@@ -34,6 +36,8 @@ class ListingQuery:
     vendors: tuple[str, ...] = ()
     ships_from: tuple[str, ...] = ()
     ships_to: tuple[str, ...] = ()
+    carriers: tuple[str, ...] = ()
+    shipping_kinds: tuple[str, ...] = ()
     price_min_eur: Decimal | None = None
     price_max_eur: Decimal | None = None
     since: datetime | None = None
@@ -63,7 +67,7 @@ class SearchResult:
 
 
 #: What a search can be counted by: facet name -> its values' counts, most frequent first.
-FACETS: tuple[str, ...] = ("substance", "class", "market", "vendor", "ships_from", "ships_to")
+FACETS: tuple[str, ...] = ("substance", "class", "market", "vendor", "ships_from", "ships_to", "shipping")
 Facets = dict[str, list[tuple[str, int]]]
 
 

@@ -90,6 +90,13 @@ class Listing:
     def substances(self) -> list[dict[str, Any]]:
         return list(self.extraction.get("substances", []))
 
+    @property
+    def shipping_methods(self) -> list[dict[str, Any]]:
+        """The extraction's `shipping_methods` with a name and a kind (older extractions have none)."""
+        methods = self.extraction.get("shipping_methods") or []
+        return [m for m in methods if isinstance(m, dict) and isinstance(m.get("name"), str)
+                and isinstance(m.get("kind"), str)]
+
 
 @dataclass(frozen=True)
 class Observation:

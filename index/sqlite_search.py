@@ -67,6 +67,11 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
                 f"AND country IN ({_marks(values)}))"
             )
             params.extend([direction, *(v.upper() for v in values)])
+    for column, values in (("name", q.carriers), ("kind", q.shipping_kinds)):
+        if values:
+            where.append(f"l.rowid IN (SELECT listing_rowid FROM listing_shipping "
+                         f"WHERE {column} IN ({_marks(values)}))")
+            params.extend(values)
     if q.price_min_eur is not None:
         where.append("l.price_eur >= ?")
         params.append(float(q.price_min_eur))
@@ -147,6 +152,7 @@ _FACET_SQL = {
     "WHERE direction = 'from' AND listing_rowid IN matched",
     "ships_to": "SELECT country, listing_rowid FROM listing_countries "
     "WHERE direction = 'to' AND listing_rowid IN matched",
+    "shipping": "SELECT name, listing_rowid FROM listing_shipping WHERE listing_rowid IN matched",
 }
 
 

@@ -1,5 +1,6 @@
 """The SQLite index's writes of a listing, called inside the store's transactions: its row,
-substances, countries, text, observation, evidence links and the run that saw it."""
+substances, countries, shipping methods, text, observation, evidence links and the run that
+saw it."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ def write_listing(
     conn.executemany(
         "INSERT OR IGNORE INTO listing_countries VALUES (?, ?, ?)",
         [(rowid, "from", c) for c in listing.ships_from] + [(rowid, "to", c) for c in listing.ships_to],
+    )
+    conn.execute("DELETE FROM listing_shipping WHERE listing_rowid = ?", (rowid,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO listing_shipping VALUES (?, ?, ?)",
+        [(rowid, m["name"], m["kind"]) for m in listing.shipping_methods],
     )
     conn.execute("DELETE FROM listings_fts WHERE rowid = ?", (rowid,))
     names = " ".join(sorted({s["name"] for s in substances} | {s.get("text", "") for s in substances}))

@@ -41,6 +41,10 @@ def listing_measures(folded: dict[str, str],
                                title=f == "title")
         for f in TEXT_FIELDS
     }
+    for f in TEXT_FIELDS:  # "3 MMC (Pulver)": the 3 opens the name, it is not a count
+        quantities.drop_inside(folded[f], measures[f], [
+            (h.start, h.end) for h in hits[f]
+            if not h.term.ambiguous and folded[f][h.start].isdigit()])
     has_count = any(q.unit == "unit" for f in TEXT_FIELDS for q in measures[f].quantities)
     sizes: set[tuple[float, str]] = set()
     by_volume = any(h.term.entry.canonical in _SOLD_BY_VOLUME for h in unambiguous)

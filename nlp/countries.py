@@ -148,3 +148,28 @@ def countries(text: str) -> list[str]:
             out.append(code)
         i += n
     return out
+
+
+def country_at(text: str, start: int,
+               extra: dict[tuple[str, ...], str] | None = None) -> tuple[str, int] | None:
+    """The country named right at `start` of `text` (spaces skipped) and where its name ends:
+    the longest known name (or one of `extra`, folded token tuples), else an ISO code written
+    in capitals ("Versand aus DE"). None when no country begins there."""
+    window = text[start : start + 80]
+    folded = fold(window)
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded)]
+    if not tokens or folded[: tokens[0][1]].strip():
+        return None
+    names, longest = _index()
+    for n in range(min(longest, len(tokens)), 0, -1):
+        key = tuple(t for t, _, _ in tokens[:n])
+        code = (extra or {}).get(key) or names.get(key)
+        if code is not None and key[0] not in _NONE:
+            return code, start + tokens[n - 1][2]
+    _, s, e = tokens[0]
+    raw = window[s:e]
+    if len(raw) in (2, 3) and raw.isupper() and raw.isascii():
+        code = _code(raw)
+        if code is not None:
+            return code, start + e
+    return None

@@ -30,6 +30,7 @@ TEXT_FIELDS = ("title", "description")
 SHORT_FIELDS = ("price", "ships_from", "ships_to")
 FIELD_SEPARATOR = "\n\n"
 WORK_KEY = "vigil.work"
+TEXT_KEY = "vigil.text"  # the Doc's text as given (`doc.text` joins every token: costly)
 
 #: The extraction contract's keys, in the order `nlp.extract` returns them.
 CONTRACT_KEYS = (
@@ -67,6 +68,7 @@ def listing_doc(nlp: Language, record: Mapping[str, Any], *, on: date | None = N
     description = field_text(record, "description", MAX_EXTRACTED_CHARS)
     text = f"{title}{FIELD_SEPARATOR}{description}" if description else title
     doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
     start = len(title) + len(FIELD_SEPARATOR)
     doc._.fields = {"title": [0, len(title)],
                     "description": [start, start + len(description)] if description else
@@ -81,7 +83,7 @@ def fields_of(doc: Doc) -> dict[str, tuple[int, int]]:
     """Where each text field lies in the Doc (a plain text Doc: all of it is the title)."""
     fields = doc._.fields
     if not fields:
-        n = len(doc.text)
+        n = len(doc.user_data.get(TEXT_KEY) or doc.text)
         fields = {"title": [0, n], "description": [n, n]}
         doc._.fields = fields
     return {name: (span[0], span[1]) for name, span in fields.items()}
@@ -94,9 +96,9 @@ def record_of(doc: Doc) -> dict[str, Any]:
     return doc._.record
 
 
-def add_spans(doc: Doc, group: str, items: list[dict[str, Any]], label_key: str) -> None:
+def add_spans(doc: Doc, group: str, items: list[dict[str, Any]], label_key: str,
+              fields: Mapping[str, tuple[int, int]]) -> None:
     """Set span group `group` from contract items with field-relative offsets."""
-    fields = fields_of(doc)
     spans = []
     for item in items:
         if "start" not in item or item.get("field") not in fields:
@@ -112,8 +114,9 @@ def add_spans(doc: Doc, group: str, items: list[dict[str, Any]], label_key: str)
 def to_contract(doc: Doc) -> dict[str, Any]:
     """The extraction contract (see DESIGN.md) read from a processed Doc."""
     out: dict[str, Any] = {}
+    underscore = doc._
     for key in CONTRACT_KEYS:
-        value = doc._.get(key)
+        value = underscore.get(key)
         out[key] = ([] if value is None else value) if key in _LIST_KEYS else value
     return out
 

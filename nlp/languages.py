@@ -28,7 +28,7 @@ def _identifier() -> Any:
 def detect(text: str) -> list[str]:
     """ISO 639-1 codes of the listing's language (one, or none when unsure)."""
     text = text[:MAX_CHARS]
-    if len(_LETTER_RE.findall(text[:400])) < MIN_LETTERS:
+    if len(_LETTER_RE.findall(text)) < MIN_LETTERS:
         return []
     lang, prob = _identifier().classify(text)
     return [lang] if prob >= MIN_PROBABILITY else []

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from nlp import quantities
 from nlp.money import RateTable, find_prices, parse_price, to_eur
 
 TEXT_FIELDS = ("title", "description")
@@ -42,19 +43,19 @@ def listing_prices(price_raw: str, texts: dict[str, str], on: date | None,
 
 
 def unit_prices(prices: list[dict[str, Any]],
-                quantities: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+                offered: list[dict[str, Any]]) -> tuple[float | None, float | None]:
     """(price per gram, price per unit) in EUR, where one price and one quantity define it."""
     distinct = {(p["amount"], p["currency"]) for p in prices}
-    if len(distinct) != 1 or len(quantities) != 1 or prices[0]["eur"] is None:
+    if len(distinct) != 1 or len(offered) != 1 or prices[0]["eur"] is None:
         return None, None
     eur = prices[0]["eur"]
-    q = quantities[0]
+    q = offered[0]
     if q["value"] <= 0:
         return None, None
-    if q["unit"] == "g":
-        return round(eur / q["value"], 2), None
-    if q["unit"] == "mg":
-        return round(eur / (q["value"] / 1000), 2), None
+    if q["unit"] in ("g", "mg"):
+        per_gram = round(eur / (q["value"] if q["unit"] == "g" else q["value"] / 1000), 2)
+        # beyond the plausible range it is a misread amount, not a price (docs/extraction.md)
+        return (per_gram if quantities.plausible_per_gram(per_gram) else None), None
     if q["unit"] == "unit":
         return None, round(eur / q["value"], 2)
     return None, None

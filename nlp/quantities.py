@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.market_talk import about_the_market
+
 _NUM = r"\d{1,7}(?:[.,]\d{1,4})?"
 # The same number, not preceded by a digit, "." or ",". The lookbehind sits after the first
 # digit so that the regex engine can skip to the next digit (several times faster).
@@ -22,7 +24,7 @@ _MASS_UNITS = {
     "grams": ("g", 1.0), "gramm": ("g", 1.0), "gramme": ("g", 1.0), "grammes": ("g", 1.0),
     "gramos": ("g", 1.0), "gramo": ("g", 1.0), "grammi": ("g", 1.0), "grammo": ("g", 1.0),
     "gramy": ("g", 1.0), "gramow": ("g", 1.0), "gramu": ("g", 1.0), "gramu0": ("g", 1.0),
-    "gm": ("g", 1.0), "gms": ("g", 1.0), "grammen": ("g", 1.0), "gramov": ("g", 1.0),
+    "gm": ("g", 1.0), "gms": ("g", 1.0), "gs": ("g", 1.0), "grammen": ("g", 1.0), "gramov": ("g", 1.0),
     "kg": ("g", 1000.0), "kilo": ("g", 1000.0), "kilos": ("g", 1000.0), "kilogram": ("g", 1000.0),
     "kilograms": ("g", 1000.0), "kilogramm": ("g", 1000.0), "kilogramos": ("g", 1000.0),
     "key": ("g", 1000.0), "keys": ("g", 1000.0), "kgs": ("g", 1000.0),
@@ -182,7 +184,13 @@ class Measures:
     purity: float | None
 
 
+_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}[.,]000")
+
+
 def _num(raw: str) -> float:
+    """A number as written: decimal comma or point; "1.000" and "1,000" are a thousand."""
+    if _THOUSANDS_RE.fullmatch(raw):
+        return float(raw[:-4]) * 1000
     return float(raw.replace(",", "."))
 
 
@@ -357,6 +365,25 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
     return Measures(quantities, doses, None)
 
 
+_COUNT_BEFORE_NAME_RE = re.compile(r"(?<![\d.,])(\d{1,5})\s?[x×*]\s*$")
+
+
+def drop_inside(folded: str, m: Measures, names: list[tuple[int, int]]) -> None:
+    """A number that opens a substance's name ("3 MMC (Pulver)", "4 FA 10g", "2 CB") is not an
+    amount: drop the quantities and doses that overlap those `names` spans. A count
+    written right before such a name ("5 x 2C-B") is read here, where the name is known."""
+    if not names:
+        return
+    m.quantities = [q for q in m.quantities if not any(a < q.end and q.start < b for a, b in names)]
+    m.doses = [d for d in m.doses if not any(a < d.end and d.start < b for a, b in names)]
+    for a, _ in names:
+        c = _COUNT_BEFORE_NAME_RE.search(folded, max(0, a - 10), a)
+        if c and int(c.group(1)) > 0 and not any(q.start < c.end() and c.start() < q.end
+                                                  for q in m.quantities + m.doses):
+            m.quantities.append(Amount(float(c.group(1)), "unit", c.start(), c.end(), "quantity"))
+    m.quantities.sort(key=lambda q: q.start)
+
+
 def _word_amount(m: re.Match[str]) -> tuple[float, str]:
     """Grams in "half oz", "quarter pound", "an eighth", "QP"."""
     word = m.group("w")
@@ -376,6 +403,8 @@ def _looks_like_count_x(folded: str, end: int) -> bool:
 
 def _add_mass(quantities: list[Amount], doses: list[Amount], value: float, base: str,
               start: int, end: int, dosage_context: bool, unit_word: str) -> None:
+    if value <= 0:
+        return  # "000 g" of "1 000 g" is not an amount
     imperial = unit_word in ("oz", "ounce", "ounces", "onza", "onzas", "unze", "zip", "zips",
                              "lb", "lbs", "pound", "pounds", "qp", "qps", "hp", "hps")
     if base == "ug" or (base == "mg" and dosage_context):
@@ -413,6 +442,8 @@ def purity(folded: str, anchors: list[tuple[int, int]]) -> float | None:
             continue
         if _PERCENT_BLOCK_AFTER.match(folded[m.end() : m.end() + 30]):
             continue
+        if about_the_market(folded, m.start(), m.end()):
+            continue  # "street coke is often only 20% pure": not this listing's purity
         lo, hi = m.start() - 30, m.end() + 30
         near_anchor = any(a < hi and lo < b for a, b in anchors)
         window = folded[max(0, lo) : hi]
@@ -436,8 +467,8 @@ def per_unit(folded: str, quantities: list[Amount], doses: list[Amount], *,
     volume is per unit when it is the size of a container named beside it anywhere in the
     listing ("10ml vial", "bouteille de 473ml") or has a count glued ("1ml x 10"); an amount
     followed by a dosage form with no count is a dose ("1G cartridge"); "1g x 5" is a count of
-    5 with a per-unit amount. `sold_by_volume`: the drug is a liquid sold by volume (GHB):
-    its volumes are amounts.
+    5 with a per-unit amount; `SMALL_MG` or fewer milligrams are a dose. `sold_by_volume`: the
+    drug is a liquid sold by volume (GHB): its volumes are amounts.
     """
     keep: list[Amount] = []
     moved: list[Amount] = []
@@ -449,6 +480,7 @@ def per_unit(folded: str, quantities: list[Amount], doses: list[Amount], *,
         glued_count = has_count and re.match(r"\s?[x×*]\s?\d", after) is not None
         if (
             (has_count and q.unit in ("mg", "ug"))
+            or (q.unit == "mg" and q.value <= SMALL_MG)
             or (q.unit == "ml" and (q.value, q.unit) in container_sizes)
             or glued_count
             or (not has_count and _FORM_AFTER_RE.match(folded, q.end) is not None)
@@ -460,6 +492,18 @@ def per_unit(folded: str, quantities: list[Amount], doses: list[Amount], *,
 
 
 _CONTAINER_NEAR = 16
+#: An amount of this many mg or fewer is a per-unit strength ("Anavar 10MG", a steroid's
+#: "1MG"), never the amount a listing sells: nobody sells 10 mg of powder.
+SMALL_MG = 20.0
+#: A price per gram outside these bounds (EUR) comes from a misread amount (a per-unit
+#: strength read as the quantity: €35 for "1MG" is €35,000/g), so it is dropped (null).
+EUR_PER_GRAM_BOUNDS = (0.05, 20_000.0)
+
+
+def plausible_per_gram(eur: float) -> bool:
+    """A price per gram a real listing can have (see `EUR_PER_GRAM_BOUNDS`)."""
+    low, high = EUR_PER_GRAM_BOUNDS
+    return low <= eur <= high
 
 
 def container_sizes(folded: str, amounts: list[Amount]) -> set[tuple[float, str]]:

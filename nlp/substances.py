@@ -153,11 +153,13 @@ def _pieces(folded: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _PIECE_RE.finditer(folded)]
 
 
-def find(text: str) -> list[Hit]:
-    """All lexicon aliases in `text`, left to right, non-overlapping, longest first."""
+def find(text: str, folded: str | None = None) -> list[Hit]:
+    """All lexicon aliases in `text`, left to right, non-overlapping, longest first
+    (`folded`: `fold(text)`, when the caller has it)."""
     if not text:
         return []
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     idx = _index()
     hits = _scan(folded, idx)
     spans, leeted = _leet(folded)

@@ -59,7 +59,8 @@ def build_listing(item: ListingItem, seen_at: datetime) -> Listing:
         price=_price(f, "price"),
         price_alt=_price(f, "price_alt"),
         price_alt_raw=str(f.get("price_alt") or ""),
-        ships_from=list(f.get("ships_from_codes", [])),
+        # the market's field first; else what the description says ("Versand aus Deutschland")
+        ships_from=list(f.get("ships_from_codes") or (item.extraction or {}).get("ships_from", [])),
         ships_to=list(f.get("ships_to_codes", [])),
         ships_from_raw=f.get("ships_from", ""),
         ships_to_raw=f.get("ships_to", ""),

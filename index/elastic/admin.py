@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from index.elastic.client import ClusterConfig, classify
+from index.elastic.documents import upgrade_listing_source
 from index.elastic.mapping import MAPPINGS, alias, template, versioned
 
 logger = logging.getLogger(__name__)
@@ -125,7 +126,8 @@ def migrate(
         batch: list[dict[str, Any]] = []
         copied = 0
         for hit in scan(client, old):
-            batch.append({"_op_type": "index", "_index": new, "_id": hit["_id"], "_source": hit["_source"]})
+            source = upgrade_listing_source(hit["_source"]) if name == "listings" else hit["_source"]
+            batch.append({"_op_type": "index", "_index": new, "_id": hit["_id"], "_source": source})
             if len(batch) >= 1000:
                 send(batch)
                 copied += len(batch)

@@ -84,6 +84,21 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+def shipping_doc(extraction: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The searchable part of the extraction's `shipping_methods`: name and kind of each."""
+    methods = (extraction or {}).get("shipping_methods") or []
+    return [{"name": m["name"], "kind": m["kind"]} for m in methods
+            if isinstance(m, dict) and isinstance(m.get("name"), str) and isinstance(m.get("kind"), str)]
+
+
+def upgrade_listing_source(source: dict[str, Any]) -> dict[str, Any]:
+    """A listing document written by an older mapping, with the fields the current one adds
+    that can be derived from what it stored (`shipping_methods` from its extraction)."""
+    if "shipping_methods" in source:
+        return source
+    return {**source, "shipping_methods": shipping_doc(source.get("extraction"))}
+
+
 def listing_doc(listing: Listing, run_id: int) -> dict[str, Any]:
     extraction = _plain(listing.extraction)
     substances = listing.substances
@@ -129,6 +144,7 @@ def listing_doc(listing: Listing, run_id: int) -> dict[str, Any]:
         "flags": list(extraction.get("flags", [])),
         "crypto_addresses": [a.get("address", "") for a in extraction.get("crypto_addresses", [])],
         "contacts": [f"{c.get('kind', '')}:{c.get('value', '')}" for c in extraction.get("contacts", [])],
+        "shipping_methods": shipping_doc(extraction),
         "extraction": extraction,
         "evidence": list(listing.evidence),
         "content_hash": listing.content_hash,

@@ -41,7 +41,7 @@ _VENDOR_STATS = {
 #: name -> (version, properties). Bump a version whenever its properties change.
 MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
     "listings": (
-        2,  # v2: trade (sales, feedback, stock, shipping, terms)
+        3,  # v2: trade (sales, feedback, stock, shipping, terms); v3: shipping_methods
         {
             "@timestamp": DATE,
             "key": KEYWORD,
@@ -79,6 +79,8 @@ MAPPINGS: dict[str, tuple[int, dict[str, Any]]] = {
             "flags": KEYWORD,
             "crypto_addresses": KEYWORD,
             "contacts": KEYWORD,
+            # the extraction's shipping methods, searchable: DHL, InPost, dead drops, suppliers
+            "shipping_methods": {"properties": {"name": LOWER, "kind": KEYWORD}},
             "extraction": STORED_ONLY,
             "evidence": KEYWORD,
             "content_hash": KEYWORD,

@@ -30,6 +30,7 @@ FACET_FIELDS = {
     "vendor": "vendor",
     "ships_from": "ships_from",
     "ships_to": "ships_to",
+    "shipping": "shipping_methods.name",
 }
 
 
@@ -89,6 +90,10 @@ def listing_query(q: ListingQuery) -> dict[str, Any]:
         filters.append({"terms": {"ships_from": [c.upper() for c in q.ships_from]}})
     if q.ships_to:
         filters.append({"terms": {"ships_to": [c.upper() for c in q.ships_to]}})
+    if q.carriers:
+        filters.append({"terms": {"shipping_methods.name.lower": [c.lower() for c in q.carriers]}})
+    if q.shipping_kinds:
+        filters.append({"terms": {"shipping_methods.kind": list(q.shipping_kinds)}})
     price: dict[str, float] = {}
     if q.price_min_eur is not None:
         price["gte"] = float(q.price_min_eur)

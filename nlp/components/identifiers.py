@@ -6,20 +6,21 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import contacts, crypto, languages
+from nlp import contacts, crypto, languages, shipping, ships_from
 from nlp.components.listing import work
 from nlp.countries import countries
-from nlp.doc import TEXT_FIELDS
+from nlp.doc import TEXT_FIELDS, add_spans
 
 
 class Identifiers:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
-        doc._.crypto_addresses = crypto.find_addresses(joined)
-        doc._.contacts = contacts.find_contacts(joined)
-        doc._.pgp_fingerprints = contacts.find_pgp_fingerprints(joined)
-        doc._.markets = contacts.find_market_mentions(state.texts)
+        underscore = doc._
+        underscore.crypto_addresses = crypto.find_addresses(joined)
+        underscore.contacts = contacts.find_contacts(joined)
+        underscore.pgp_fingerprints = contacts.find_pgp_fingerprints(joined)
+        underscore.markets = contacts.find_market_mentions(state.texts)
         return doc
 
 
@@ -29,10 +30,34 @@ class Places:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
-        doc._.languages = languages.detect(joined)
-        doc._.ships_from = countries(state.record.get("ships_from") or "")
-        doc._.ships_to = countries(state.record.get("ships_to") or "")
+        underscore = doc._
+        underscore.languages = languages.detect(joined)
+        # the record's own field wins; else a phrase in the text ("Versand aus Deutschland")
+        underscore.ships_from = (countries(state.record.get("ships_from") or "")
+                                 or ships_from.find(state.texts))
+        underscore.ships_to = countries(state.record.get("ships_to") or "")
         return doc
+
+
+class Shipping:
+    """`doc._.shipping_methods`: carriers, lockers, stealth, dead drops, express and, on a
+    precursor listing, chemical suppliers (`nlp.shipping`). A guide ships nothing: the methods
+    it names are its subject."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = work(doc)
+        flags = doc._.flags or []
+        methods = [] if "guide" in flags else shipping.find(
+            state.texts, offers_drug=bool(doc._.substances), offers_chemical="precursor" in flags)
+        doc._.shipping_methods = methods
+        add_spans(doc, "shipping_methods", methods, "name", state.fields)
+        return doc
+
+
+@Language.factory("vigil_shipping_v1", requires=["doc._.substances", "doc._.flags"],
+                  assigns=["doc._.shipping_methods", "doc.spans"])
+def make_shipping(nlp: Language, name: str) -> Shipping:
+    return Shipping()
 
 
 @Language.factory("vigil_identifiers_v1", requires=["doc._.fields"],

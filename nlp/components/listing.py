@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import quantities, substances
-from nlp.doc import TEXT_FIELDS, WORK_KEY, fields_of, record_of
+from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, fields_of, record_of
 from nlp.fold import fold
 
 
@@ -21,6 +21,7 @@ class Work:
     texts: dict[str, str]
     folded: dict[str, str]
     record: dict[str, Any]
+    fields: dict[str, tuple[int, int]]
     hits: dict[str, list[substances.Hit]] = field(default_factory=dict)
     measures: dict[str, quantities.Measures] = field(default_factory=dict)
     quantities: list[dict[str, Any]] = field(default_factory=list)
@@ -30,10 +31,11 @@ def work(doc: Doc) -> Work:
     """The working state of `doc` (set up by `vigil_listing_v1`, or here if it did not run)."""
     state = doc.user_data.get(WORK_KEY)
     if state is None:
-        text = doc.text
-        texts = {name: text[s:e] for name, (s, e) in fields_of(doc).items() if name in TEXT_FIELDS}
+        text = doc.user_data.get(TEXT_KEY) or doc.text
+        fields = fields_of(doc)
+        texts = {name: text[s:e] for name, (s, e) in fields.items() if name in TEXT_FIELDS}
         state = Work(texts=texts, folded={f: fold(t) for f, t in texts.items()},
-                     record=record_of(doc))
+                     record=record_of(doc), fields=fields)
         doc.user_data[WORK_KEY] = state
     return state
 

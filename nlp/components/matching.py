@@ -19,10 +19,10 @@ class SubstanceMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
-        state.hits = {f: substances.find(state.texts[f]) for f in TEXT_FIELDS}
+        state.hits = {f: substances.find(state.texts[f], state.folded[f]) for f in TEXT_FIELDS}
         matches = [{"field": f, "start": h.start, "end": h.end, "name": h.term.entry.canonical}
                    for f in TEXT_FIELDS for h in state.hits[f]]
-        add_spans(doc, "substance_matches", matches, "name")
+        add_spans(doc, "substance_matches", matches, "name", state.fields)
         return doc
 
 
@@ -37,8 +37,8 @@ class Offers:
         doc._.substances = found
         doc._.mentions = mentions
         doc._.flags = [*(doc._.flags or []), *flags]
-        add_spans(doc, "substances", found, "name")
-        add_spans(doc, "mentions", mentions, "name")
+        add_spans(doc, "substances", found, "name", state.fields)
+        add_spans(doc, "mentions", mentions, "name", state.fields)
         return doc
 
 
@@ -60,7 +60,7 @@ class NovelCandidates:
         doc._.novel_candidates = out
         if out:
             doc._.flags = [*(doc._.flags or []), "novel_candidate"]
-        add_spans(doc, "novel_candidates", out, "pattern")
+        add_spans(doc, "novel_candidates", out, "pattern", state.fields)
         return doc
 
 

@@ -19,13 +19,14 @@ class Amounts:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         state.measures = amounts.listing_measures(state.folded, state.hits)
-        doc._.quantities = state.quantities = amounts.amounts_out(state.measures, "quantities")
-        doc._.doses = amounts.amounts_out(state.measures, "doses")
-        doc._.purity = amounts.listing_purity(state.folded, state.hits)
+        underscore = doc._
+        underscore.quantities = state.quantities = amounts.amounts_out(state.measures, "quantities")
+        underscore.doses = amounts.amounts_out(state.measures, "doses")
+        underscore.purity = amounts.listing_purity(state.folded, state.hits)
         for kind in ("quantities", "doses"):
             items = [{"field": f, "start": a.start, "end": a.end, "label": f"{a.value:g} {a.unit}"}
                      for f in TEXT_FIELDS for a in getattr(state.measures[f], kind)]
-            add_spans(doc, kind, items, "label")
+            add_spans(doc, kind, items, "label", state.fields)
         return doc
 
 
@@ -43,10 +44,11 @@ class Prices:
         prices = listing_prices.listing_prices(
             state.record.get("price") or "", state.texts,
             date.fromisoformat(on) if on else None, self.rates)
-        doc._.prices = prices
-        doc._.price_per_gram_eur, doc._.price_per_unit_eur = listing_prices.unit_prices(
+        underscore = doc._
+        underscore.prices = prices
+        underscore.price_per_gram_eur, underscore.price_per_unit_eur = listing_prices.unit_prices(
             prices, state.quantities)
-        add_spans(doc, "prices", prices, "currency")
+        add_spans(doc, "prices", prices, "currency", state.fields)
         return doc
 
 

@@ -15,18 +15,21 @@ from nlp.limits import MAX_EXTRACTED_CHARS
 KEYS = {"substances", "mentions", "quantities", "doses", "purity", "prices",
         "price_per_gram_eur", "price_per_unit_eur", "crypto_addresses", "contacts",
         "pgp_fingerprints", "markets", "languages", "ships_from", "ships_to", "flags",
-        "novel_candidates"}
+        "novel_candidates", "shipping_methods"}
 
 drugish = st.sampled_from(["3-MMC", "f3ntanyl", "Kокаин", "1g", "5000x 170mg", "€12,50",
                            "MDMB-4en-PINACA", "X", "ice", " ", "-", "½", "ǅ", "İ", "ﬁ", "µg",
-                           "bc1q", "0x", "@", "telegram:", "99.9%", "nitazene", "\u200b"])
+                           "bc1q", "0x", "@", "telegram:", "99.9%", "nitazene", "\u200b",
+                           "DHL", "U.P.S", "Versand aus ", "ČR", "stealth", " Chemical Co., Ltd",
+                           "CAS 5449-12-7", "закладка"])
 messy = st.lists(st.one_of(st.text(max_size=40), drugish), max_size=30).map("".join)
 
 
 def check(record: dict) -> None:
     result = extract(record)
     assert set(result) >= KEYS
-    for item in result["substances"] + result["novel_candidates"] + result["mentions"]:
+    for item in (result["substances"] + result["novel_candidates"] + result["mentions"]
+                 + result["shipping_methods"]):
         assert record[item["field"]][item["start"] : item["end"]] == item["text"]
 
 

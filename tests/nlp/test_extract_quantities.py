@@ -112,3 +112,64 @@ def test_prices_in_text_with_codes_and_symbols() -> None:
     assert currencies == ["PLN", "BTC"]
     for p in r["prices"]:
         assert p["eur"] is None or p["eur"] > 0
+
+
+@pytest.mark.parametrize(
+    ("title", "quantities"),
+    [
+        ("AMNESIA HAZE 500 G", [(500.0, "g")]),
+        ("SPEED PASTE 1 KG", [(1000.0, "g")]),
+        ("OG KUSH 28 G", [(28.0, "g")]),
+        ("Kokain 1.000 G", [(1000.0, "g")]),
+        ("Hash 1,000 G wholesale", [(1000.0, "g")]),
+        ("Weed 1,5 G", [(1.5, "g")]),
+    ],
+)
+def test_upper_case_units_and_thousands(title: str, quantities: list[tuple[float, str]]) -> None:
+    assert [(q["value"], q["unit"]) for q in measured(title)["quantities"]] == quantities
+
+
+@pytest.mark.parametrize(
+    ("title", "quantities", "doses"),
+    [
+        ("3 MMC (Pulver)", [], []),
+        ("4 FA 10g kristall", [(10.0, "g")], []),
+        ("2 CB 20 pills 25mg", [(20.0, "unit")], [(25.0, "mg")]),
+        ("5 x 2C-B 20mg", [(5.0, "unit")], [(20.0, "mg")]),
+        ("Tramadol 225 x 100", [(100.0, "unit")], []),  # a strength closing a name is no count
+    ],
+)
+def test_a_number_opening_a_substance_name_is_not_an_amount(title, quantities, doses) -> None:
+    r = measured(title)
+    assert [(q["value"], q["unit"]) for q in r["quantities"]] == quantities
+    assert [(d["value"], d["unit"]) for d in r["doses"]] == doses
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "purity"),
+    [
+        ("Cocaine 1g", "Street coke is often only 20% pure, ours is 90%.", 90.0),
+        ("MDMA crystals 5g", "Most MDMA on the market is 30%. Tested, the real deal.", None),
+        ("Kokain 2g", "Strassenkoks hat meist nur 25%, unser Kokain 88% rein", 88.0),
+        ("Kokain 2g", "Auf der Straße bekommst du 30%. Reinheit: 85%", 85.0),
+        ("Cocaine 1g", "The highest purity on the market: 93%", 93.0),
+    ],
+)
+def test_purity_from_a_sentence_about_the_market_is_not_the_listings(title, description, purity):
+    assert measured(title, description=description)["purity"] == purity
+
+
+def test_a_small_strength_is_a_dose_and_never_a_price_per_gram() -> None:
+    r = extract({"title": "Testosteron Mix 1MG", "description": "sust blend", "price": "€35"})
+    assert r["quantities"] == [] and {"value": 1.0, "unit": "mg"} in r["doses"]
+    assert r["price_per_gram_eur"] is None
+
+
+@pytest.mark.parametrize(("title", "price"), [("Carfentanil 25mg", "€900"), ("Weed 1kg", "€20")])
+def test_an_absurd_price_per_gram_is_dropped(title: str, price: str) -> None:
+    # €36,000/g and €0.02/g: a misread amount, not a price
+    assert extract({"title": title, "price": price})["price_per_gram_eur"] is None
+
+
+def test_a_plausible_price_per_gram_stays() -> None:
+    assert extract({"title": "Carfentanil 100mg", "price": "€200"})["price_per_gram_eur"] == 2000.0

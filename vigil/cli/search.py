@@ -38,6 +38,14 @@ def search_command(
     ships_to: Annotated[
         list[str] | None, typer.Option(help="ISO country code, EU or WORLDWIDE.")
     ] = None,
+    carrier: Annotated[
+        list[str] | None,
+        typer.Option(help="Shipping method advertised, e.g. DHL, InPost, 'dead drop' (repeatable)."),
+    ] = None,
+    shipping_kind: Annotated[
+        list[str] | None,
+        typer.Option(help="post, courier, parcel_locker, stealth, dead_drop, express, tracked or supplier."),
+    ] = None,
     min_price: Annotated[float | None, typer.Option(help="Minimum price in EUR.")] = None,
     max_price: Annotated[float | None, typer.Option(help="Maximum price in EUR.")] = None,
     since: Annotated[str | None, typer.Option(help="Last seen on or after this date.")] = None,
@@ -78,6 +86,8 @@ def search_command(
         vendors=tuple(vendor or ()),
         ships_from=tuple(ships_from or ()),
         ships_to=tuple(ships_to or ()),
+        carriers=tuple(carrier or ()),
+        shipping_kinds=tuple(shipping_kind or ()),
         min_price=min_price,
         max_price=max_price,
         since=since,

@@ -16,7 +16,9 @@ One job per module:
 * ``normalize``: the comparison keys (names, crypto addresses, contacts, amounts);
 * ``metrics``: the figures (``PRF``, ``Rate``) and the ``EvaluationReport``;
 * ``scoring``: ``evaluate()``, which runs the extractor and counts;
-* ``report``: the report as a text table or as JSON.
+* ``report``: the report as a text table or as JSON;
+* ``targets``: the per-listing figures of issue 13 (coverage, class agreement) beside the report;
+* ``categories``: agreement with Agora's own categories on all 12,751 rows of its dump.
 
 Metrics (all micro-averaged; see ``tests/gold/README.md`` for the label conventions):
 
@@ -36,6 +38,13 @@ Metrics (all micro-averaged; see ``tests/gold/README.md`` for the label conventi
 
 from __future__ import annotations
 
+from vigil.evaluation.categories import (
+    CATEGORY_CLASS,
+    CategoryFigures,
+    CategoryReport,
+    format_categories,
+    score_categories,
+)
 from vigil.evaluation.gold import (
     DOSE_UNITS,
     QUANTITY_UNITS,
@@ -56,14 +65,18 @@ from vigil.evaluation.normalize import (
 from vigil.evaluation.realdata import REALDATA_FILES, RealData, default_realdata_dir
 from vigil.evaluation.report import format_report, report_dict
 from vigil.evaluation.scoring import SCORED_FLAGS, ExtractFn, evaluate
+from vigil.evaluation.targets import issue_figures, listing_figures
 
 __all__ = [
+    "CATEGORY_CLASS",
     "DOSE_UNITS",
     "PRF",
     "QUANTITY_UNITS",
     "REALDATA_FILES",
     "SCORED_FLAGS",
     "SOURCES",
+    "CategoryFigures",
+    "CategoryReport",
     "EvalError",
     "EvaluationReport",
     "ExtractFn",
@@ -74,7 +87,10 @@ __all__ = [
     "default_realdata_dir",
     "digest",
     "evaluate",
+    "format_categories",
     "format_report",
+    "issue_figures",
+    "listing_figures",
     "listing_record",
     "load_gold",
     "normalize_contact",
@@ -82,4 +98,5 @@ __all__ = [
     "normalize_name",
     "report_dict",
     "round_sig",
+    "score_categories",
 ]

@@ -19,6 +19,7 @@ from index.query import FACETS, SORT_KEYS, ListingQuery
 from index.records import Listing, Price
 from index.store import Store
 from nlp.lexicon import CLASSES
+from nlp.shipping import KINDS as SHIPPING_KINDS
 from vigil.services.errors import UsageError
 from vigil.services.index import reading
 from vigil.settings import Settings
@@ -38,6 +39,8 @@ class SearchRequest:
     vendors: tuple[str, ...] = ()
     ships_from: tuple[str, ...] = ()
     ships_to: tuple[str, ...] = ()
+    carriers: tuple[str, ...] = ()  # shipping method names: DHL, InPost, "dead drop"...
+    shipping_kinds: tuple[str, ...] = ()  # post, courier, parcel_locker, stealth, dead_drop...
     min_price: float | None = None
     max_price: float | None = None
     since: str | None = None
@@ -93,6 +96,11 @@ def build_query(request: SearchRequest) -> ListingQuery:
     unknown = [c for c in request.classes if c not in CLASSES]
     if unknown:
         raise UsageError(f"unknown class {unknown[0]!r}; expected one of: {', '.join(sorted(CLASSES))}")
+    unknown = [k for k in request.shipping_kinds if k not in SHIPPING_KINDS]
+    if unknown:
+        raise UsageError(
+            f"unknown shipping kind {unknown[0]!r}; expected one of: {', '.join(sorted(SHIPPING_KINDS))}"
+        )
     if request.sort not in SORT_KEYS:
         raise UsageError(f"sort must be one of {', '.join(SORT_KEYS)}, not {request.sort!r}")
     if request.status not in STATUSES:
@@ -118,6 +126,8 @@ def build_query(request: SearchRequest) -> ListingQuery:
         vendors=request.vendors,
         ships_from=_countries(request.ships_from, "ships from"),
         ships_to=_countries(request.ships_to, "ships to"),
+        carriers=tuple(c.strip() for c in request.carriers if c.strip()),
+        shipping_kinds=request.shipping_kinds,
         price_min_eur=None if request.min_price is None else Decimal(str(request.min_price)),
         price_max_eur=None if request.max_price is None else Decimal(str(request.max_price)),
         since=parse_date(request.since, "since"),

@@ -4,11 +4,13 @@ Rules stay the backbone: the model only moves what the rules found between `subs
 `mentions`; it never adds a name the rules did not find.
 
 - **Demote.** In a listing the model reads as a guide or a non-drug good
-  (`max(GUIDE, NON_DRUG) >= NOT_OFFER_MIN` and `OFFER <= OFFER_MAX_FOR_DEMOTE`), a substance the
-  rules found only through a collision-prone alias moves to `mentions`: an ambiguous
-  (context) alias or an inflected/leet reading (confidence < `SAFE_CONFIDENCE`), or a surface
-  of at most `SHORT_ALIAS` letters and digits ("DOB", "DOC", "AK47"). A long name matched
-  exactly stays.
+  (`max(GUIDE, NON_DRUG) >= NOT_OFFER_MIN` and `OFFER <= OFFER_MAX_FOR_DEMOTE`) where the rules
+  found every substance only through a collision-prone alias (an ambiguous context alias such
+  as "DOB", "DOC", "AK-47", "codes", or an inflected or leet reading: confidence <
+  `SAFE_CONFIDENCE`), those substances move to `mentions`. A name matched as written ("LSD",
+  "XTC", "ketamine") stays, and so does everything in a listing that has one: the model reads
+  vendor boilerplate too, and a drug catalogue wrapped in a scam vendor's template can read as
+  non-drug to it.
 - **Promote.** Where the listing rules (a guide word, a non-drug word in the title) moved every
   name to `mentions`, and the model reads an offer (`OFFER >= OFFER_MIN` and
   `max(GUIDE, NON_DRUG) <= NOT_OFFER_MAX_FOR_PROMOTE`), the mentions whose class the model also
@@ -26,12 +28,9 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nlp.lexicon import squeeze
-
 NOT_OFFER_MIN = 0.7
 OFFER_MAX_FOR_DEMOTE = 0.3
 SAFE_CONFIDENCE = 0.9
-SHORT_ALIAS = 4
 OFFER_MIN = 0.9
 NOT_OFFER_MAX_FOR_PROMOTE = 0.1
 CLASS_MIN = 0.5
@@ -44,8 +43,7 @@ _LISTING_RULE_FLAGS = ("guide", "non_drug")
 
 def collision_prone(substance: Mapping[str, Any]) -> bool:
     """Found through an alias that also names other things (see the module doc)."""
-    return (float(substance.get("confidence", 1.0)) < SAFE_CONFIDENCE
-            or len(squeeze(str(substance.get("text", "")))) <= SHORT_ALIAS)
+    return float(substance.get("confidence", 1.0)) < SAFE_CONFIDENCE
 
 
 def _not_offer(cats: Mapping[str, float]) -> float:
@@ -65,11 +63,9 @@ def arbitrate(result: dict[str, Any], cats: Mapping[str, float],
     mentions: list[dict[str, Any]] = out.get("mentions", [])
     flags: list[str] = out.get("flags", [])
 
-    if found and not_offer >= NOT_OFFER_MIN and offer <= OFFER_MAX_FOR_DEMOTE:
-        moved = [s for s in found if collision_prone(s)]
-        if moved:
-            found = [s for s in found if not collision_prone(s)]
-            mentions = mentions + moved
+    if (found and not_offer >= NOT_OFFER_MIN and offer <= OFFER_MAX_FOR_DEMOTE
+            and all(collision_prone(s) for s in found)):
+        found, mentions = [], mentions + found
     elif (not found and mentions and offer >= OFFER_MIN and not_offer <= NOT_OFFER_MAX_FOR_PROMOTE
           and any(f in flags for f in _LISTING_RULE_FLAGS)):
         back = [m for m in mentions if cats.get(f"CLASS_{m.get('class')}", 0.0) >= CLASS_MIN]

@@ -264,9 +264,13 @@ def test_a_collision_only_hit_moves_to_mentions_when_the_model_reads_a_non_drug_
 
 
 def test_an_unambiguous_hit_stays_whatever_the_model_says():
-    result = {"substances": [_hit("ketamine", "dissociative", "Ketamine", 0.95)], "mentions": [],
-              "flags": []}
-    assert arbitrate(result, NON_DRUG)["substances"] == result["substances"]
+    for hit in (_hit("ketamine", "dissociative", "Ketamine", 0.95), _hit("LSD", "psychedelic", "LSD", 0.95)):
+        result = {"substances": [hit], "mentions": [], "flags": []}
+        assert arbitrate(result, NON_DRUG)["substances"] == result["substances"]
+    # and a listing with one keeps its collision-prone names too (a catalogue in boilerplate)
+    both = {"substances": [_hit("MDMA", "entactogen", "XTC", 0.95), _hit("MDMA", "entactogen", "X", 0.6)],
+            "mentions": [], "flags": []}
+    assert arbitrate(both, NON_DRUG)["substances"] == both["substances"]
 
 
 def test_a_collision_stays_when_the_model_reads_an_offer():

@@ -9,6 +9,7 @@ method right after a negation ("no tracking", "kein DHL") is not advertised.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +51,25 @@ class Shipping:
     folded_keys: Mapping[str, Method]
     exact_keys: Mapping[str, Method]
     cue_res: Mapping[str, re.Pattern[str]]
+    # the first token of every pattern, by length: a text none of whose words begins with one
+    # cannot match, and most listings name no carrier (a set lookup is cheaper than the regex)
+    firsts: Mapping[int, frozenset[str]] = dataclasses.field(default_factory=dict)
+
+
+def _firsts(patterns: list[list[str]]) -> dict[int, frozenset[str]]:
+    by_length: dict[int, set[str]] = {}
+    for tokens in patterns:
+        first = fold(tokens[0])
+        by_length.setdefault(len(first), set()).add(first)
+    return {n: frozenset(words) for n, words in by_length.items()}
+
+
+def _may_match(sh: Shipping, folded: str) -> bool:
+    for word in set(_TOKEN_RE.findall(folded)):
+        for n, words in sh.firsts.items():
+            if len(word) >= n and word[:n] in words:
+                return True
+    return False
 
 
 def _key(text: str) -> str:
@@ -122,6 +142,7 @@ def parse(data: Any) -> Shipping:
         folded_keys=folded_keys,
         exact_keys=exact_keys,
         cue_res={"shipping": _words(data, "shipping_cues"), "dead_drop": _words(data, "dead_drop_cues")},
+        firsts=_firsts(folded_patterns + exact_patterns),
     )
 
 
@@ -217,6 +238,8 @@ def _cue(sh: Shipping, cue: str, folded: str, start: int, end: int) -> bool:
 def _matches(sh: Shipping, text: str, folded: str) -> list[tuple[Method, int, int]]:
     found: list[tuple[Method, int, int]] = []
     taken: list[tuple[int, int]] = []
+    if not _may_match(sh, folded):
+        return found
     if sh.exact_re is not None:
         for m in sh.exact_re.finditer(text):
             found.append((sh.exact_keys[_key(m.group())], m.start(), m.end()))

@@ -15,9 +15,9 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-_UNITS = r"(?:mg|g|gr|gram|grams|kg|ug|mcg|µg|ml|oz|lb|lbs)"
-# a name of 3+ letters glued to an amount: split before the number
-_GLUED_AMOUNT = rf"(?<=[^\W\d_]{{3}})(?=\d+(?:[.,]\d+)?{_UNITS}(?![^\W\d_]))"
+# a word glued to an amount ("Ketamine1g", "MDMA84%"): split where letters turn to digits
+# (a one-character look-behind: the tokenizer tries infixes on every new token)
+_GLUED_AMOUNT = r"(?<=[a-zA-Z])(?=[0-9])"
 _COUNT_PREFIX = r"x(?=\d)"
 _COUNT_SUFFIX = r"(?<=\d)x"
 _KEEP_WHOLE = ("#3", "#4", "1/2", "1/4", "1/8", "1/16", "3/4", "w/", "w/o", "b+", "a+")

@@ -9,18 +9,17 @@ from spacy.tokens import Doc
 from nlp import contacts, crypto, languages, shipping, ships_from
 from nlp.components.listing import work
 from nlp.countries import countries
-from nlp.doc import TEXT_FIELDS, add_spans
+from nlp.doc import TEXT_FIELDS, add_spans, get, put
 
 
 class Identifiers:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
-        underscore = doc._
-        underscore.crypto_addresses = crypto.find_addresses(joined)
-        underscore.contacts = contacts.find_contacts(joined)
-        underscore.pgp_fingerprints = contacts.find_pgp_fingerprints(joined)
-        underscore.markets = contacts.find_market_mentions(state.texts)
+        put(doc, crypto_addresses=crypto.find_addresses(joined),
+            contacts=contacts.find_contacts(joined),
+            pgp_fingerprints=contacts.find_pgp_fingerprints(joined),
+            markets=contacts.find_market_mentions(state.texts))
         return doc
 
 
@@ -30,12 +29,11 @@ class Places:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         joined = "\n".join(state.texts[f] for f in TEXT_FIELDS if state.texts[f])
-        underscore = doc._
-        underscore.languages = languages.detect(joined)
-        # the record's own field wins; else a phrase in the text ("Versand aus Deutschland")
-        underscore.ships_from = (countries(state.record.get("ships_from") or "")
-                                 or ships_from.find(state.texts))
-        underscore.ships_to = countries(state.record.get("ships_to") or "")
+        put(doc, languages=languages.detect(joined),
+            # the record's own field wins; else a phrase in the text ("Versand aus Deutschland")
+            ships_from=(countries(state.record.get("ships_from") or "")
+                        or ships_from.find(state.texts)),
+            ships_to=countries(state.record.get("ships_to") or ""))
         return doc
 
 
@@ -46,10 +44,11 @@ class Shipping:
 
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
-        flags = doc._.flags or []
+        flags = get(doc, "flags") or []
         methods = [] if "guide" in flags else shipping.find(
-            state.texts, offers_drug=bool(doc._.substances), offers_chemical="precursor" in flags)
-        doc._.shipping_methods = methods
+            state.texts, offers_drug=bool(get(doc, "substances")),
+            offers_chemical="precursor" in flags)
+        put(doc, shipping_methods=methods)
         add_spans(doc, "shipping_methods", methods, "name", state.fields)
         return doc
 

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import quantities, substances
-from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, fields_of, record_of
+from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, fields_of, put, record_of
 from nlp.fold import fold
 
 
@@ -46,7 +46,7 @@ class ListingStart:
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(WORK_KEY, None)
         work(doc)
-        doc._.flags = []
+        put(doc, flags=[])
         return doc
 
 

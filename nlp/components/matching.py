@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from nlp import listing_rules, novel, substances
 from nlp.components.listing import work
-from nlp.doc import TEXT_FIELDS, add_spans
+from nlp.doc import TEXT_FIELDS, add_spans, get, put
 from nlp.lexicon import load as load_lexicon
 
 
@@ -34,9 +34,7 @@ class Offers:
         state = work(doc)
         found, mentions, flags = listing_rules.offered(state.texts, state.folded, state.hits,
                                                        state.measures)
-        doc._.substances = found
-        doc._.mentions = mentions
-        doc._.flags = [*(doc._.flags or []), *flags]
+        put(doc, substances=found, mentions=mentions, flags=[*(get(doc, "flags") or []), *flags])
         add_spans(doc, "substances", found, "name", state.fields)
         add_spans(doc, "mentions", mentions, "name", state.fields)
         return doc
@@ -57,9 +55,9 @@ class NovelCandidates:
             known = [(h.start, h.end) for h in state.hits.get(f, [])]
             for name, s, e in novel.find(text, state.folded[f], known, terms, seen):
                 out.append({"text": text[s:e], "start": s, "end": e, "field": f, "pattern": name})
-        doc._.novel_candidates = out
+        put(doc, novel_candidates=out)
         if out:
-            doc._.flags = [*(doc._.flags or []), "novel_candidate"]
+            put(doc, flags=[*(get(doc, "flags") or []), "novel_candidate"])
         add_spans(doc, "novel_candidates", out, "pattern", state.fields)
         return doc
 

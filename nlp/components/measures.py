@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from nlp import amounts, listing_prices
 from nlp.components.listing import work
-from nlp.doc import TEXT_FIELDS, add_spans
+from nlp.doc import TEXT_FIELDS, add_spans, put
 from nlp.money import RateTable
 
 
@@ -19,10 +19,9 @@ class Amounts:
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
         state.measures = amounts.listing_measures(state.folded, state.hits)
-        underscore = doc._
-        underscore.quantities = state.quantities = amounts.amounts_out(state.measures, "quantities")
-        underscore.doses = amounts.amounts_out(state.measures, "doses")
-        underscore.purity = amounts.listing_purity(state.folded, state.hits)
+        state.quantities = amounts.amounts_out(state.measures, "quantities")
+        put(doc, quantities=state.quantities, doses=amounts.amounts_out(state.measures, "doses"),
+            purity=amounts.listing_purity(state.folded, state.hits))
         for kind in ("quantities", "doses"):
             items = [{"field": f, "start": a.start, "end": a.end, "label": f"{a.value:g} {a.unit}"}
                      for f in TEXT_FIELDS for a in getattr(state.measures[f], kind)]
@@ -44,10 +43,8 @@ class Prices:
         prices = listing_prices.listing_prices(
             state.record.get("price") or "", state.texts,
             date.fromisoformat(on) if on else None, self.rates)
-        underscore = doc._
-        underscore.prices = prices
-        underscore.price_per_gram_eur, underscore.price_per_unit_eur = listing_prices.unit_prices(
-            prices, state.quantities)
+        per_gram, per_unit = listing_prices.unit_prices(prices, state.quantities)
+        put(doc, prices=prices, price_per_gram_eur=per_gram, price_per_unit_eur=per_unit)
         add_spans(doc, "prices", prices, "currency", state.fields)
         return doc
 

@@ -66,7 +66,11 @@ def test_plain_text_is_a_listing_title() -> None:
 
 def test_package_is_built_from_the_config() -> None:
     packaged = spacy.util.load_config(PACKAGE_DIR / "config.cfg")
-    assert packaged["nlp"]["pipeline"] == build().pipe_names
+    fresh = build()
+    assert packaged["nlp"]["pipeline"] == fresh.pipe_names
+    # the tokenizer's rules are stored in the package: rebuild it when they change
+    # (`python -c "from nlp.pipeline import package, PACKAGE_DIR; package(PACKAGE_DIR)"`)
+    assert load().tokenizer.to_bytes() == fresh.tokenizer.to_bytes()
     assert packaged["nlp"]["pipeline"] == spacy.util.load_config(CONFIG_PATH)["nlp"]["pipeline"]
 
 

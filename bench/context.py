@@ -8,7 +8,7 @@ Reads the real listings in place (as bench/extract.py does), repeats them to at 
 - the `context` component alone over the same, already tokenised docs (`pipe.pipe`, batched);
 - the saved model end to end (`nlp.pipe`: tokenizer + context), and
 - the extraction pipeline (`nlp.pipeline.load()`) without and with the component
-  (`nlp.context_model.add_to`), and
+  (the packaged pipeline with and without `context` + `arbitration`), and
 - the ratios to tokenizer-only time. The whole extraction pipeline must stay within 3x the
   tokenizer time, so the model's own share should be well under 1x.
 """
@@ -75,10 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"listing doc + context:     {len(run) / t_all:10,.0f} texts/s  ({t_all:.2f} s)"
           f"  = {t_all / t_tok:.2f}x tokenizer time (the listing tokenizer included)")
 
-    from nlp.context_model import add_to
     from nlp.pipeline import load
 
-    pipelines = {"extraction pipeline:": load(), "pipeline + context:": add_to(load())}
+    without = load()
+    without.remove_pipe("arbitration")
+    without.remove_pipe(NAME)
+    pipelines = {"pipeline, rules only:": without, "pipeline + context:": load()}
     times: dict[str, float] = dict.fromkeys(pipelines, float("inf"))
     for _ in range(max(args.repeats, 1)):  # interleaved: a busy machine slows both alike
         for label, p in pipelines.items():

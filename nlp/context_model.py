@@ -3,7 +3,8 @@ read `cats` for listings, and the extraction with the model arbitrating (`nlp.ar
 
 The directory is a standalone pipeline (the listing tokenizer + `context`), loaded with
 `spacy.load`; its docs are the extraction pipeline's listing Docs (`nlp.doc.listing_doc`), so
-the component's weights can be copied into the extraction pipeline as they are.
+`nlp.pipeline.package` copies the component's weights into the packaged extraction pipeline
+as they are.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from nlp import substances
 from nlp.arbitration import arbitrate
 from nlp.doc import TEXT_FIELDS, field_text, listing_doc
 from nlp.limits import MAX_EXTRACTED_CHARS
-from nlp.training.model import NAME, component_config
+from nlp.training.model import NAME
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "context"
 
@@ -28,16 +29,6 @@ MODEL_DIR = Path(__file__).resolve().parent / "model" / "context"
 @cache
 def load(path: Path = MODEL_DIR) -> Language:
     return spacy.load(path)
-
-
-def add_to(pipeline: Language, path: Path = MODEL_DIR) -> Language:
-    """Add the shipped `context` component (its weights) to an extraction pipeline, before its
-    `finish` component; the docs must come from `listing_doc` with the listing tokenizer."""
-    trained = load(path).get_pipe(NAME)
-    before = {"before": "finish"} if "finish" in pipeline.pipe_names else {}
-    component = pipeline.add_pipe("textcat_multilabel", name=NAME, config=component_config(), **before)
-    component.from_bytes(trained.to_bytes(exclude=["vocab"]), exclude=["vocab"])
-    return pipeline
 
 
 def cats_many(records: Iterable[Mapping[str, Any]], *, nlp: Language | None = None,

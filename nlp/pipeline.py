@@ -45,16 +45,21 @@ META = {
 
 
 def package(out_dir: Path, pipeline: Language | None = None) -> Path:
-    """Write `pipeline` (default: a fresh `build()`) as a directory `spacy.load` reads.
+    """Write the extraction pipeline as a directory `spacy.load` reads: a fresh `build()` with
+    the trained components' weights of `pipeline` (default: the shipped context model,
+    nlp/model/context).
 
     Only a fresh vocabulary is written: a pipeline that has processed text holds every token
     of it in its string store, and the package must not carry listing text."""
     fresh = build()
-    if pipeline is not None:
-        for name, component in pipeline.pipeline:
-            if hasattr(component, "to_bytes") and name in fresh.pipe_names:
-                fresh.get_pipe(name).from_bytes(component.to_bytes(exclude=["vocab"]),
-                                                exclude=["vocab"])
+    if pipeline is None:
+        from nlp.context_model import load as load_context_model
+
+        pipeline = load_context_model()
+    for name, component in pipeline.pipeline:
+        if hasattr(component, "to_bytes") and name in fresh.pipe_names:
+            fresh.get_pipe(name).from_bytes(component.to_bytes(exclude=["vocab"]),
+                                            exclude=["vocab"])
     fresh.meta.update(META)
     fresh.to_disk(out_dir)
     return out_dir

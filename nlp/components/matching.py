@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import listing_rules, novel, substances
+from nlp.arbitration import arbitrate
 from nlp.components.listing import work
 from nlp.doc import TEXT_FIELDS, add_spans, get, put
 from nlp.lexicon import load as load_lexicon
@@ -37,6 +38,29 @@ class Offers:
         put(doc, substances=found, mentions=mentions, flags=[*(get(doc, "flags") or []), *flags])
         add_spans(doc, "substances", found, "name", state.fields)
         add_spans(doc, "mentions", mentions, "name", state.fields)
+        return doc
+
+
+class Arbitration:
+    """The context model (`doc.cats`, from the `context` component) arbitrates over what the
+    listing rules decided (`nlp.arbitration`): it moves names between `substances` and
+    `mentions`, and never adds one the matcher did not find. Without `doc.cats` (the
+    component removed) the rules' decision stands."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.cats:
+            return doc
+        state = work(doc)
+        decided = {"substances": get(doc, "substances") or [],
+                   "mentions": get(doc, "mentions") or [], "flags": get(doc, "flags") or []}
+        candidates = [{"name": h.term.entry.canonical, "class": h.term.entry.cls,
+                       "text": state.texts[f][h.start : h.end], "start": h.start, "end": h.end,
+                       "field": f} for f in TEXT_FIELDS for h in state.hits[f]]
+        out = arbitrate(decided, doc.cats, candidates)
+        if out != decided:
+            put(doc, substances=out["substances"], mentions=out["mentions"], flags=out["flags"])
+            add_spans(doc, "substances", out["substances"], "name", state.fields)
+            add_spans(doc, "mentions", out["mentions"], "name", state.fields)
         return doc
 
 
@@ -71,6 +95,12 @@ def make_substances(nlp: Language, name: str) -> SubstanceMatcher:
                   assigns=["doc._.substances", "doc._.mentions", "doc._.flags", "doc.spans"])
 def make_offers(nlp: Language, name: str) -> Offers:
     return Offers()
+
+
+@Language.factory("vigil_arbitration_v1", requires=["doc._.substances", "doc.cats"],
+                  assigns=["doc._.substances", "doc._.mentions", "doc._.flags", "doc.spans"])
+def make_arbitration(nlp: Language, name: str) -> Arbitration:
+    return Arbitration()
 
 
 @Language.factory("vigil_novel_v1", requires=["doc.spans"],

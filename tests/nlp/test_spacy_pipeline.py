@@ -70,7 +70,13 @@ def test_package_is_built_from_the_config() -> None:
     assert packaged["nlp"]["pipeline"] == fresh.pipe_names
     # the tokenizer's rules are stored in the package: rebuild it when they change
     # (`python -c "from nlp.pipeline import package, PACKAGE_DIR; package(PACKAGE_DIR)"`)
-    assert load().tokenizer.to_bytes() == fresh.tokenizer.to_bytes()
+    loaded = load()
+    assert loaded.tokenizer.to_bytes() == fresh.tokenizer.to_bytes()
+    # ... and so are the weights of the shipped context model (`vigil nlp train` repackages)
+    from nlp.context_model import load as load_context_model
+
+    shipped = load_context_model().get_pipe("context").to_bytes(exclude=["vocab"])
+    assert loaded.get_pipe("context").to_bytes(exclude=["vocab"]) == shipped
     assert packaged["nlp"]["pipeline"] == spacy.util.load_config(CONFIG_PATH)["nlp"]["pipeline"]
 
 

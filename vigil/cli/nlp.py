@@ -64,6 +64,11 @@ def train_command(
     typer.echo(done.result.scores.table())
     typer.echo(f"weights sha256 {done.digest}")
     typer.echo(f"saved to {target}")
+    if out is None:  # the shipped model: the packaged extraction pipeline takes its weights
+        from nlp.pipeline import PACKAGE_DIR, package
+
+        package(PACKAGE_DIR)
+        typer.echo(f"packaged the extraction pipeline in {PACKAGE_DIR}")
 
 
 @app.command("evaluate")

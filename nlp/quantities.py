@@ -51,7 +51,7 @@ _COUNT_UNITS = (
     "sheets", "sheet", "gummies", "gummy", "cookies", "carts", "cartridges", "pens", "pen",
     "patches", "patch", "qty", "ct", "count", "x", "teile", "teil", "pils", "pillz", "rolls",
     "beans", "buttons", "squares", "doses", "dose", "pieces", "stamps", "tabz", "tabbs",
-    "boxes", "box", "bottles", "bottle", "packs", "sachets", "sachet", "seeds", "seed", "slices",
+    "boxes", "box", "bottles", "bottle", "packs", "pack", "sachets", "sachet", "seeds", "seed", "slices",
     "slice", "ampuls", "ampul", "ampules", "ampule", "flacons", "pieces", "pasticche", "cachets",
     "capsulas", "kapsul", "ea", "lollis", "lollipops", "suckers", "candies", "bonbons",
     "caramels", "brownies", "stix", "sticks", "cans", "films", "pouches", "syringes",
@@ -101,9 +101,9 @@ _COUNT_RE = re.compile(
 )
 _X_COUNT_RE = re.compile(
     r"[xqplb](?<![^\W\d_][xqplb])"  # the lookbehind after the first letter: faster scanning
-    r"(?:(?<=x)|(?<=q)ty\.?:?|(?<=p)ack\sof|(?<=l)ot\sof|(?<=b)(?:ag|ox)\sof)"
+    r"(?:(?<=x)|(?<=q)ty\.?[:#]?|(?<=p)ack\sof|(?<=l)ot\sof|(?<=b)(?:ag|ox|ottle)\sof)"
     rf"\s*(?P<num2>\d{{1,6}})"
-    rf"(?![\d.,]?\d)(?!\s?(?:{_MASS_ALT}))"
+    rf"(?![\d.,]?\d)(?!\s?(?:{_MASS_ALT})(?![^\W\d_]))"
 )
 # "500mg/10ml" (50 mg/ml), "10mg/1ml", "1000mcg/ml", "40mg morphine HCl per 1ml"
 _CONCENTRATION_RE = re.compile(

@@ -173,3 +173,13 @@ def test_an_absurd_price_per_gram_is_dropped(title: str, price: str) -> None:
 
 def test_a_plausible_price_per_gram_stays() -> None:
     assert extract({"title": "Carfentanil 100mg", "price": "€200"})["price_per_gram_eur"] == 2000.0
+
+
+@pytest.mark.parametrize(("title", "count"), [
+    ("Modafinil 200mg (20 pack)", 20),                      # "pack" is a count, like "packs"
+    ("Qty#005 - Dutch Passion Auto Blueberry seeds", 5),     # a seed bank's "Qty#" numbering
+    ("Bottle of 60 Ritalin 10mg, genuine pharmacy", 60),     # "bottle of N"
+    ("x20 genuine Valium 10mg", 20),                         # "genuine" is no "g" after the count
+])
+def test_counts_written_the_way_shops_write_them(title: str, count: int) -> None:
+    assert {"value": float(count), "unit": "unit"} in extract({"title": title})["quantities"]

@@ -21,6 +21,8 @@ class Context:
     block_before: frozenset[str]
     block_after: frozenset[str]
     non_drug_re: re.Pattern[str]
+    pill_re: re.Pattern[str]
+    goods_re: re.Pattern[str]
 
     def has_cue(self, folded: str) -> bool:
         return self.cue_re.search(folded) is not None
@@ -28,6 +30,16 @@ class Context:
     def non_drug(self, folded: str) -> bool:
         """True when the text uses the vocabulary of an everyday good (`non_drug_words`)."""
         return self.non_drug_re.search(folded) is not None
+
+    def press_allowed(self, folded: dict[str, str], field: str, start: int, end: int,
+                      pill_amount: bool) -> bool:
+        """A press name ("Tesla", "Gucci") counts only in a pill listing without the vocabulary
+        of branded goods; the press name itself is not read as an everyday word ("Rolex")."""
+        texts = [t if f != field else t[:start] + " " * (end - start) + t[end:]
+                 for f, t in folded.items()]
+        if any(self.goods_re.search(t) or self.non_drug_re.search(t) for t in texts):
+            return False
+        return pill_amount or any(self.pill_re.search(t) for t in texts)
 
     def blocked(self, folded: str, start: int, end: int) -> bool:
         """True when the word right before or after the span cancels an ambiguous alias."""
@@ -63,6 +75,8 @@ def load() -> Context:
         block_before=frozenset(_words(data, "block_before")),
         block_after=frozenset(_words(data, "block_after")),
         non_drug_re=_alternation(_words(data, "non_drug_words")),
+        pill_re=_alternation(_words(data, "pill_words")),
+        goods_re=_alternation(_words(data, "branded_goods_words")),
     )
 
 

@@ -296,9 +296,16 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
         cue = any(measures[f].quantities or measures[f].doses or ctx.has_cue(folded[f])
                   for f in TEXT_FIELDS)
         everyday = any(ctx.non_drug(folded[f]) for f in TEXT_FIELDS)
+        pill_amount = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
+                          for a in measures[f].quantities + measures[f].doses)
         for f, h in ambiguous:
             text = texts[f]
-            if everyday or not _written_as_alias(folded[f], h) or ctx.blocked(folded[f], h.start, h.end):
+            if h.term.press:  # a pill logo: only in a pill listing (nlp/context.py)
+                if not ctx.press_allowed(folded, f, h.start, h.end, pill_amount):
+                    continue
+            elif everyday:
+                continue
+            if not _written_as_alias(folded[f], h) or ctx.blocked(folded[f], h.start, h.end):
                 continue
             if offers.denied(folded[f], h.start, h.end):
                 continue
@@ -312,7 +319,7 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
                 if not near:
                     continue
                 confidence = 0.6
-            elif not cue:
+            elif not cue and not h.term.press:
                 continue
             else:
                 confidence = 0.7
@@ -417,7 +424,7 @@ def _alias_forms(key: str) -> frozenset[str]:
     """How the ambiguous aliases with this matching key are written (separators as spaces)."""
     term = load_lexicon().terms[key]
     forms = set()
-    for alias in term.entry.context_aliases:
+    for alias in (*term.entry.context_aliases, *term.entry.press_names):
         if squeeze(alias) == key:
             forms.add(_SEPARATORS_RE.sub(" ", fold(alias)).strip())
     return frozenset(forms or {_SEPARATORS_RE.sub(" ", fold(term.alias)).strip()})

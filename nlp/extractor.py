@@ -278,7 +278,8 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
     found: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
     for f, h, is_denied in plain:
-        confidence = {"exact": 0.95, "joined": 0.9, "inflected": 0.85, "leet": 0.85}[h.how]
+        confidence = {"exact": 0.95, "joined": 0.9, "inflected": 0.85, "leet": 0.85,
+                      "compound": 0.85, "fuzzy": 0.75}[h.how]
         _add(mentions if is_denied else found, texts[f], f, h, confidence)
     found_names = {s["name"] for s in found}
     mentions = [m for m in mentions if m["name"] not in found_names]

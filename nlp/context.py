@@ -31,12 +31,16 @@ class Context:
         """True when the text uses the vocabulary of an everyday good (`non_drug_words`)."""
         return self.non_drug_re.search(folded) is not None
 
-    def press_allowed(self, folded: dict[str, str], field: str, start: int, end: int,
+    def press_allowed(self, folded: dict[str, str], press_spans: dict[str, list[tuple[int, int]]],
                       pill_amount: bool) -> bool:
-        """A press name ("Tesla", "Gucci") counts only in a pill listing without the vocabulary
-        of branded goods; the press name itself is not read as an everyday word ("Rolex")."""
-        texts = [t if f != field else t[:start] + " " * (end - start) + t[end:]
-                 for f, t in folded.items()]
+        """Press names ("Tesla", "Gucci") count only in a pill listing without the vocabulary of
+        branded goods; the press names themselves (`press_spans`) are not read as everyday
+        words ("Rolex")."""
+        texts = []
+        for f, t in folded.items():
+            for s, e in press_spans.get(f, ()):
+                t = t[:s] + " " * (e - s) + t[e:]
+            texts.append(t)
         if any(self.goods_re.search(t) or self.non_drug_re.search(t) for t in texts):
             return False
         return pill_amount or any(self.pill_re.search(t) for t in texts)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from nlp import contacts, crypto, languages, novel, offers, quantities, substances
+from nlp import contacts, crypto, languages, novel, offers, quantities, repair, substances
 from nlp.context import load as load_context
 from nlp.countries import countries
 from nlp.fold import fold, leet
@@ -89,7 +89,9 @@ def extract(
 
     `on` is the observation date for currency conversion; `rates` the crypto rate table (the
     caller's settings load it: the core reads no configuration of its own)."""
-    texts = {f: _field(record, f, MAX_EXTRACTED_CHARS) for f in TEXT_FIELDS}
+    # matched on the repaired text (mojibake fixed), reported in raw offsets (nlp/repair.py)
+    repaired = {f: repair.repair(_field(record, f, MAX_EXTRACTED_CHARS)) for f in TEXT_FIELDS}
+    texts = {f: r.text for f, r in repaired.items()}
     folded = {f: fold(t) for f, t in texts.items()}
     ctx = load_context()
     lex = load_lexicon()
@@ -219,6 +221,7 @@ def extract(
         "flags": flags,
         "novel_candidates": candidates,
     }
+    repair.restore_offsets(result, repaired)
     return result
 
 
@@ -297,12 +300,15 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
         cue = any(measures[f].quantities or measures[f].doses or ctx.has_cue(folded[f])
                   for f in TEXT_FIELDS)
         everyday = any(ctx.non_drug(folded[f]) for f in TEXT_FIELDS)
+        press = {f: [(h.start, h.end) for g, h in ambiguous if g == f and h.term.press]
+                 for f in TEXT_FIELDS}
         pill_amount = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
                           for a in measures[f].quantities + measures[f].doses)
+        pill_listing = any(press.values()) and ctx.press_allowed(folded, press, pill_amount)
         for f, h in ambiguous:
             text = texts[f]
             if h.term.press:  # a pill logo: only in a pill listing (nlp/context.py)
-                if not ctx.press_allowed(folded, f, h.start, h.end, pill_amount):
+                if not pill_listing:
                     continue
             elif everyday:
                 continue

@@ -68,7 +68,8 @@ def eligible(alias: str, term: lexicon.Term) -> bool:
             and _WORD_RE.fullmatch(fold(alias).strip()) is not None):
         return False
     name = lexicon.squeeze(term.entry.canonical)
-    return key[:4] == name[:4] or OSA.distance(key, name, score_cutoff=3) <= 3
+    limit = max(3, len(name) // 3)  # "kokain", "amfetamine", "metamfetamina" are spellings
+    return OSA.distance(key, name, score_cutoff=limit) <= limit
 
 
 @cache

@@ -85,7 +85,7 @@ def _inflection(word: str, term: lexicon.Term) -> bool:
     """The word is the drug name with another ending ("amfetaminima", "psilocibinom"): a drug
     word of some language, not an ordinary word to guard."""
     key = lexicon.squeeze(term.alias)
-    return len(word) >= len(key) and word.startswith(key[:-1])
+    return len(word) > len(key) and word.startswith(key[:-1])
 
 
 def write(generated: list[str]) -> None:

@@ -23,6 +23,11 @@ class Context:
     non_drug_re: re.Pattern[str]
     pill_re: re.Pattern[str]
     goods_re: re.Pattern[str]
+    split_phrases: frozenset[str]
+
+    def split_phrase(self, folded: str, start: int, end: int) -> bool:
+        """The span is an ordinary phrase written apart ("code in"), not a joined alias."""
+        return " ".join(_WORD_RE.findall(folded[start:end])) in self.split_phrases
 
     def has_cue(self, folded: str) -> bool:
         return self.cue_re.search(folded) is not None
@@ -81,6 +86,7 @@ def load() -> Context:
         non_drug_re=_alternation(_words(data, "non_drug_words")),
         pill_re=_alternation(_words(data, "pill_words")),
         goods_re=_alternation(_words(data, "branded_goods_words")),
+        split_phrases=frozenset(_words(data, "split_phrases")),
     )
 
 

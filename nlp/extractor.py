@@ -273,6 +273,8 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
         for h in hits[f]:
             if _inside_long_token(folded[f], h.start, h.end) or _systematic_name(folded[f], h):
                 continue
+            if h.how == "joined" and ctx.split_phrase(folded[f], h.start, h.end):
+                continue  # "the code in your account" is not codeine
             if h.term.ambiguous:
                 ambiguous.append((f, h))
             else:
@@ -289,9 +291,17 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
 
     # Ambiguous aliases ("pills", "crystal", "X", "coke") name a drug only in a listing that
     # names none unambiguously: beside a real name they describe its form, colour or origin.
+    # Press names (pill logos: "Tesla", "Gucci") count only in a pill listing (nlp/context.py).
+    press = {f: [(h.start, h.end) for g, h in ambiguous if g == f and h.term.press]
+             for f in TEXT_FIELDS}
+    pill_amount = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
+                      for a in measures[f].quantities + measures[f].doses)
+    pill_listing = any(press.values()) and ctx.press_allowed(folded, press, pill_amount)
     if found:
         # ... except in a list beside one ("WEED, MDMA, SPEED", "cocaine / coke")
         for f, h in ambiguous:
+            if h.term.press and not pill_listing:
+                continue
             if (_listed_beside(folded[f], h, hits[f]) and _written_as_alias(folded[f], h)
                     and not ctx.blocked(folded[f], h.start, h.end)
                     and not offers.denied(folded[f], h.start, h.end)):
@@ -300,14 +310,9 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
         cue = any(measures[f].quantities or measures[f].doses or ctx.has_cue(folded[f])
                   for f in TEXT_FIELDS)
         everyday = any(ctx.non_drug(folded[f]) for f in TEXT_FIELDS)
-        press = {f: [(h.start, h.end) for g, h in ambiguous if g == f and h.term.press]
-                 for f in TEXT_FIELDS}
-        pill_amount = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
-                          for a in measures[f].quantities + measures[f].doses)
-        pill_listing = any(press.values()) and ctx.press_allowed(folded, press, pill_amount)
         for f, h in ambiguous:
             text = texts[f]
-            if h.term.press:  # a pill logo: only in a pill listing (nlp/context.py)
+            if h.term.press:
                 if not pill_listing:
                     continue
             elif everyday:

@@ -156,6 +156,9 @@ def test_m30_counterfeits_are_still_flagged() -> None:
         ("DOC scans 5x", "Passport and id card scans, selfie included"),
         ("Steam gift card codes x10", "Instant delivery of the codes"),
         ("Xbox game codes 10 pcs", "Redeem codes, region free"),
+        ("Steam Wallet 50 EUR", "You get the code in 5 minutes, redeem the code in your account"),
+        ("Fortnite V-Bucks 1000", "Code in description, 10 pcs"),
+        ("Game key x3", "Be the hero in the new season, 3 keys"),
         ("AK-47 rifle 7.62 with 2 mags", "Full auto conversion, 30 rounds"),
         ("Glock 19 gen 5 + 50 rounds", "AK47 also available"),
         ("AK47 Kalashnikov airsoft replica", "Green camo, 1:1 scale"),
@@ -166,6 +169,17 @@ def test_m30_counterfeits_are_still_flagged() -> None:
 )
 def test_collisions_in_non_drug_listings(title: str, description: str) -> None:
     assert names(title, description) == []
+
+
+def test_a_press_name_beside_a_drug_still_needs_a_pill_listing() -> None:
+    assert names("Cocaine 1g / Rolex watch") == ["cocaine"]
+    assert sorted(names("Cocaine, Tesla - 10x 200mg")) == ["MDMA", "cocaine"]
+
+
+def test_split_phrases_do_not_hide_a_written_alias() -> None:
+    assert names("Codein 30mg x 20") == ["codeine"]
+    assert names("Hero in 1g") == []
+    assert names("Heroin 1g") == ["heroin"]
 
 
 def test_dob_and_doc_stay_context_aliases() -> None:

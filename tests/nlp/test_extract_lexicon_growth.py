@@ -165,6 +165,8 @@ def test_m30_counterfeits_are_still_flagged() -> None:
         ("China white porcelain vase", "Ming style, 30cm"),
         ("Bee pollen 500g", "Raw, organic"),
         ("Dutch passion fruit juice 1L", ""),
+        ("Strawberry banana smoothie mix", "Frozen fruit, family pack"),
+        ("Northern Light desk lamp", "LED, warm white"),
     ],
 )
 def test_collisions_in_non_drug_listings(title: str, description: str) -> None:

@@ -21,6 +21,13 @@ class Context:
     block_before: frozenset[str]
     block_after: frozenset[str]
     non_drug_re: re.Pattern[str]
+    pill_re: re.Pattern[str]
+    goods_re: re.Pattern[str]
+    split_phrases: frozenset[str]
+
+    def split_phrase(self, folded: str, start: int, end: int) -> bool:
+        """The span is an ordinary phrase written apart ("code in"), not a joined alias."""
+        return " ".join(_WORD_RE.findall(folded[start:end])) in self.split_phrases
 
     def has_cue(self, folded: str) -> bool:
         return self.cue_re.search(folded) is not None
@@ -28,6 +35,20 @@ class Context:
     def non_drug(self, folded: str) -> bool:
         """True when the text uses the vocabulary of an everyday good (`non_drug_words`)."""
         return self.non_drug_re.search(folded) is not None
+
+    def press_allowed(self, folded: dict[str, str], press_spans: dict[str, list[tuple[int, int]]],
+                      pill_amount: bool) -> bool:
+        """Press names ("Tesla", "Gucci") count only in a pill listing without the vocabulary of
+        branded goods; the press names themselves (`press_spans`) are not read as everyday
+        words ("Rolex")."""
+        texts = []
+        for f, t in folded.items():
+            for s, e in press_spans.get(f, ()):
+                t = t[:s] + " " * (e - s) + t[e:]
+            texts.append(t)
+        if any(self.goods_re.search(t) or self.non_drug_re.search(t) for t in texts):
+            return False
+        return pill_amount or any(self.pill_re.search(t) for t in texts)
 
     def blocked(self, folded: str, start: int, end: int) -> bool:
         """True when the word right before or after the span cancels an ambiguous alias."""
@@ -63,6 +84,9 @@ def load() -> Context:
         block_before=frozenset(_words(data, "block_before")),
         block_after=frozenset(_words(data, "block_after")),
         non_drug_re=_alternation(_words(data, "non_drug_words")),
+        pill_re=_alternation(_words(data, "pill_words")),
+        goods_re=_alternation(_words(data, "branded_goods_words")),
+        split_phrases=frozenset(_words(data, "split_phrases")),
     )
 
 

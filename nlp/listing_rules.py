@@ -113,6 +113,8 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
         for h in hits[f]:
             if _inside_long_token(folded[f], h.start, h.end) or _systematic_name(folded[f], h):
                 continue
+            if h.how == "joined" and ctx.split_phrase(folded[f], h.start, h.end):
+                continue  # "the code in your account" is not codeine
             if h.term.ambiguous:
                 ambiguous.append((f, h))
             else:
@@ -121,16 +123,25 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
     found: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
     for f, h, is_denied in plain:
-        confidence = {"exact": 0.95, "joined": 0.9, "inflected": 0.85, "leet": 0.85}[h.how]
+        confidence = {"exact": 0.95, "joined": 0.9, "inflected": 0.85, "leet": 0.85,
+                      "compound": 0.85, "fuzzy": 0.75}[h.how]
         _add(mentions if is_denied else found, texts[f], f, h, confidence)
     found_names = {s["name"] for s in found}
     mentions = [m for m in mentions if m["name"] not in found_names]
 
     # Ambiguous aliases ("pills", "crystal", "X", "coke") name a drug only in a listing that
     # names none unambiguously: beside a real name they describe its form, colour or origin.
+    # Press names (pill logos: "Tesla", "Gucci") count only in a pill listing (nlp/context.py).
+    press = {f: [(h.start, h.end) for g, h in ambiguous if g == f and h.term.press]
+             for f in TEXT_FIELDS}
+    pill_amount = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
+                      for a in measures[f].quantities + measures[f].doses)
+    pill_listing = any(press.values()) and ctx.press_allowed(folded, press, pill_amount)
     if found:
         # ... except in a list beside one ("WEED, MDMA, SPEED", "cocaine / coke")
         for f, h in ambiguous:
+            if h.term.press and not pill_listing:
+                continue
             if (_listed_beside(folded[f], h, hits[f]) and _written_as_alias(folded[f], h)
                     and not ctx.blocked(folded[f], h.start, h.end)
                     and not offers.denied(folded[f], h.start, h.end)):
@@ -141,7 +152,12 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
         everyday = any(ctx.non_drug(folded[f]) for f in TEXT_FIELDS)
         for f, h in ambiguous:
             text = texts[f]
-            if everyday or not _written_as_alias(folded[f], h) or ctx.blocked(folded[f], h.start, h.end):
+            if h.term.press:
+                if not pill_listing:
+                    continue
+            elif everyday:
+                continue
+            if not _written_as_alias(folded[f], h) or ctx.blocked(folded[f], h.start, h.end):
                 continue
             if offers.denied(folded[f], h.start, h.end):
                 continue
@@ -155,7 +171,7 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
                 if not near:
                     continue
                 confidence = 0.6
-            elif not cue:
+            elif not cue and not h.term.press:
                 continue
             else:
                 confidence = 0.7
@@ -260,7 +276,7 @@ def _alias_forms(key: str) -> frozenset[str]:
     """How the ambiguous aliases with this matching key are written (separators as spaces)."""
     term = load_lexicon().terms[key]
     forms = set()
-    for alias in term.entry.context_aliases:
+    for alias in (*term.entry.context_aliases, *term.entry.press_names):
         if squeeze(alias) == key:
             forms.add(_SEPARATORS_RE.sub(" ", fold(alias)).strip())
     return frozenset(forms or {_SEPARATORS_RE.sub(" ", fold(term.alias)).strip()})

@@ -9,7 +9,8 @@ not found in `iced`, `coke` not in `cokes`… except as a recognised inflection)
 
 A second pass looks at tokens that mix letters with leetspeak characters (`f3ntanyl`,
 `N!tazene`, `0xycodone`) through the leet fold. Inflections are tried by stripping a short
-list of suffixes from a last piece that is not itself a key.
+list of suffixes from a last piece that is not itself a key. A last pass reads misspellings
+and German compounds in letter runs no alias covered (`nlp.fuzzy`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from nlp import lexicon
+from nlp import fuzzy, lexicon
 from nlp.fold import fold, leet
 
 _PIECE_RE = re.compile(r"[^\W\d_]+|\d+")
@@ -43,7 +44,7 @@ class Hit:
     start: int
     end: int
     term: lexicon.Term
-    how: str  # "exact", "joined", "inflected", "leet"
+    how: str  # "exact", "joined", "inflected", "leet", "fuzzy", "compound"
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,10 @@ def find(text: str, folded: str | None = None) -> list[Hit]:
                     if not any(o.start < h.end and h.start < o.end for h in extra)]
             hits = sorted(kept + [Hit(h.start, h.end, h.term, "leet") for h in extra],
                           key=lambda h: h.start)
+    near = fuzzy.find(folded, [(h.start, h.end) for h in hits])
+    if near:
+        hits = sorted(hits + [Hit(s, e, term, how) for s, e, term, how in near],
+                      key=lambda h: h.start)
     return hits
 
 

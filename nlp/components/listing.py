@@ -8,8 +8,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import quantities, substances
-from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, fields_of, put, record_of
+from nlp import quantities, repair, substances
+from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, add_spans, fields_of, get, put, record_of
 from nlp.fold import fold
 
 
@@ -18,10 +18,11 @@ class Work:
     """What the components share while one listing runs through the pipeline (not data:
     dropped by `vigil_finish_v1` so the Doc stays serialisable)."""
 
-    texts: dict[str, str]
+    texts: dict[str, str]  # the fields' texts, mojibake repaired (nlp/repair.py)
     folded: dict[str, str]
     record: dict[str, Any]
     fields: dict[str, tuple[int, int]]
+    repaired: dict[str, repair.Repaired]  # the way back to raw offsets
     hits: dict[str, list[substances.Hit]] = field(default_factory=dict)
     measures: dict[str, quantities.Measures] = field(default_factory=dict)
     quantities: list[dict[str, Any]] = field(default_factory=list)
@@ -33,9 +34,11 @@ def work(doc: Doc) -> Work:
     if state is None:
         text = doc.user_data.get(TEXT_KEY) or doc.text
         fields = fields_of(doc)
-        texts = {name: text[s:e] for name, (s, e) in fields.items() if name in TEXT_FIELDS}
+        repaired = {name: repair.repair(text[s:e]) for name, (s, e) in fields.items()
+                    if name in TEXT_FIELDS}
+        texts = {name: r.text for name, r in repaired.items()}
         state = Work(texts=texts, folded={f: fold(t) for f, t in texts.items()},
-                     record=record_of(doc), fields=fields)
+                     record=record_of(doc), fields=fields, repaired=repaired)
         doc.user_data[WORK_KEY] = state
     return state
 
@@ -51,11 +54,44 @@ class ListingStart:
 
 
 class ListingFinish:
-    """Drops the working state: what stays on the Doc is plain data."""
+    """Maps offsets found on repaired text back to the raw fields (`doc._` values and span
+    groups), then drops the working state: what stays on the Doc is plain data."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data.pop(WORK_KEY, None)
+        state = doc.user_data.pop(WORK_KEY, None)
+        if state is not None and any(r.changed for r in state.repaired.values()):
+            values = {key: get(doc, key) for key in SPAN_KEYS}
+            repair.restore_offsets(values, state.repaired, SPAN_KEYS)
+            put(doc, **values)
+            for group in SPAN_KEYS:
+                if group in doc.spans and group != "markets":
+                    add_spans(doc, group, values[group] or [], SPAN_LABELS[group], state.fields)
+            for group in ("substance_matches", "quantities", "doses"):
+                if group in doc.spans:
+                    doc.spans[group] = _raw_spans(doc, doc.spans[group], state)
         return doc
+
+
+#: The contract values that carry field offsets, and the label of their span group.
+SPAN_KEYS = ("substances", "mentions", "novel_candidates", "prices", "markets", "shipping_methods")
+SPAN_LABELS = {"substances": "name", "mentions": "name", "novel_candidates": "pattern",
+               "prices": "currency", "shipping_methods": "name"}
+
+
+def _raw_spans(doc: Doc, spans: Any, state: Work) -> list[Any]:
+    """Span-group spans set on repaired offsets, moved to the raw text's."""
+    out = []
+    for span in spans:
+        for name, (base, end) in state.fields.items():
+            r = state.repaired.get(name)
+            if r is None or not base <= span.start_char <= end:
+                continue
+            s, e = r.to_raw(span.start_char - base, span.end_char - base)
+            moved = doc.char_span(base + s, base + e, label=span.label_, alignment_mode="expand")
+            if moved is not None:
+                out.append(moved)
+            break
+    return out
 
 
 @Language.factory("vigil_listing_v1", assigns=["doc._.fields", "doc._.record", "doc._.flags"])

@@ -2,8 +2,9 @@
 
 Format (see README.md): each `*.yaml` file has `version: 1`, an optional default `class`, and
 `entries`, each with `canonical`, `class` (unless the file's default applies), `aliases`,
-`context_aliases` (ambiguous aliases that count only in drug context), `cas` (CAS registry
-numbers, checked), and optional `flags` (e.g. `counterfeit_medicine`).
+`context_aliases` (ambiguous aliases that count only in drug context), `press_names` (pill
+logos that count only in a pill listing), `cas` (CAS registry numbers, checked), optional
+`flags` (e.g. `counterfeit_medicine`) and `sources` (where the names come from).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ CLASSES = frozenset({
 # ("synthetic cannabinoid (unspecified)") listed only when no member of its class is.
 ENTRY_FLAGS = frozenset({"counterfeit_medicine", "precursor", "masked_precursor", "adjuvant",
                          "generic"})
-_ENTRY_KEYS = {"canonical", "class", "aliases", "context_aliases", "cas", "flags", "note",
-               "isomer_of"}
+_ENTRY_KEYS = {"canonical", "class", "aliases", "context_aliases", "press_names", "cas", "flags",
+               "note", "isomer_of", "sources"}
 _CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 _KEY_RE = re.compile(r"[^\W_]+")
 
@@ -65,6 +66,8 @@ class Entry:
     flags: tuple[str, ...]
     source: str
     isomer_of: str | None = None  # the racemate: an isomer named beside it is its composition
+    press_names: tuple[str, ...] = ()  # pill logos ("Tesla"): count only in a pill listing
+    sources: tuple[str, ...] = ()  # where the names come from (EUDA, TripSit, seed-bank catalogues…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class Term:
     alias: str
     ambiguous: bool
     is_cas: bool = False
+    press: bool = False  # a pill press name: ambiguous, and counts only in a pill listing
 
 
 @dataclass
@@ -139,6 +143,9 @@ def _parse_file(path: Path) -> list[Entry]:
         for flag in flags:
             if flag not in ENTRY_FLAGS:
                 raise LexiconError(f"{where}: unknown flag {flag!r}")
+        sources = _as_list(raw.get("sources"), where, "sources")
+        if any(not s.strip() for s in sources):
+            raise LexiconError(f"{where}: a source is an empty string")
         out.append(Entry(
             canonical=canonical,
             cls=cls,
@@ -148,6 +155,8 @@ def _parse_file(path: Path) -> list[Entry]:
             flags=tuple(flags),
             source=path.name,
             isomer_of=raw.get("isomer_of"),
+            press_names=tuple(_as_list(raw.get("press_names"), where, "press_names")),
+            sources=tuple(sources),
         ))
     return out
 
@@ -171,9 +180,12 @@ def build(entries: Iterable[Entry]) -> Lexicon:
             errors.append(f"{e.source}: {e.canonical}: isomer_of {e.isomer_of!r} is not an entry")
     for e in lex.entries:
         # an alias (or the canonical name itself) listed under context_aliases is ambiguous
-        context_keys = {squeeze(a) for a in e.context_aliases}
+        context_keys = {squeeze(a) for a in (*e.context_aliases, *e.press_names)}
+        press_keys = {squeeze(a) for a in e.press_names}
         plain = [a for a in (e.canonical, *e.aliases, *e.cas) if squeeze(a) not in context_keys]
-        for alias, ambiguous in [(a, False) for a in plain] + [(a, True) for a in e.context_aliases]:
+        ambiguous_aliases = [a for a in e.context_aliases if squeeze(a) not in press_keys]
+        for alias, ambiguous in ([(a, False) for a in plain] + [(a, True) for a in ambiguous_aliases]
+                                 + [(a, True) for a in e.press_names]):
             key = squeeze(alias)
             if not key:
                 errors.append(f"{e.source}: {e.canonical}: alias {alias!r} has no letters or digits")
@@ -195,7 +207,8 @@ def build(entries: Iterable[Entry]) -> Lexicon:
                         f" {old.entry.canonical!r} ({old.entry.source})"
                     )
                     continue
-            lex.terms[key] = Term(e, alias, ambiguous, is_cas=alias in e.cas)
+            lex.terms[key] = Term(e, alias, ambiguous, is_cas=alias in e.cas,
+                                  press=ambiguous and key in press_keys)
     if errors:
         raise LexiconError("\n".join(errors))
     return lex

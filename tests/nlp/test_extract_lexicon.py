@@ -1,5 +1,7 @@
 """The lexicon is validated data: coverage, unique keys, CAS check digits, clear errors."""
 
+from pathlib import Path
+
 import pytest
 
 from nlp import lexicon
@@ -62,3 +64,40 @@ def test_clashing_aliases_are_reported_together() -> None:
 def test_context_alias_makes_a_short_alias_legal() -> None:
     lex = build([_entry("a-drug", (), ("Q",))])
     assert lex.terms["q"].ambiguous
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "family.yaml").write_text("version: 1\nclass: cathinone\nentries:\n" + body,
+                                          encoding="utf-8")
+    return tmp_path
+
+
+def test_sources_and_press_names_are_read(tmp_path: Path) -> None:
+    lex = lexicon.load(_write(tmp_path, (
+        "  - canonical: 9-XMC\n"
+        "    aliases: [9xmc]\n"
+        "    press_names: [Blue Falcon]\n"
+        "    sources: ['EUDA drug profile: synthetic cathinones', 'TripSit drug database']\n")))
+    entry = lex.by_canonical()["9-XMC"]
+    assert entry.sources == ("EUDA drug profile: synthetic cathinones", "TripSit drug database")
+    term = lex.terms["bluefalcon"]
+    assert term.press and term.ambiguous
+    assert not lex.terms["9xmc"].press
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("  - {canonical: 9-XMC, sources: [{url: x}]}\n", "'sources' must be a list of strings"),
+        ("  - {canonical: 9-XMC, sources: ['  ']}\n", "a source is an empty string"),
+        ("  - {canonical: 9-XMC, source: [EUDA]}\n", "unknown keys ['source']"),
+        ("  - {canonical: 9-XMC, press_names: [mephedrone]}\n  - {canonical: mephedrone}\n",
+         "already means"),
+    ],
+)
+def test_malformed_sources_and_press_names_name_the_entry(tmp_path: Path, body: str,
+                                                          message: str) -> None:
+    with pytest.raises(LexiconError) as err:
+        lexicon.load(_write(tmp_path, body))
+    assert message in str(err.value)
+    assert "family.yaml" in str(err.value)

@@ -21,7 +21,10 @@ drugish = st.sampled_from(["3-MMC", "f3ntanyl", "Kокаин", "1g", "5000x 170m
                            "MDMB-4en-PINACA", "X", "ice", " ", "-", "½", "ǅ", "İ", "ﬁ", "µg",
                            "bc1q", "0x", "@", "telegram:", "99.9%", "nitazene", "\u200b",
                            "DHL", "U.P.S", "Versand aus ", "ČR", "stealth", " Chemical Co., Ltd",
-                           "CAS 5449-12-7", "закладка"])
+                           "CAS 5449-12-7", "закладка",
+                           # mojibake, misspellings, compounds and press names
+                           "KetamÃ\xadn", "GrÃ¶Ã\x9fe", "â€“", "ÐšÐµÑ‚Ð°Ð¼Ð¸Ð½", "Ã©", "Â\xa0",
+                           "ketamien", "Amphetaminpaste", "Tesla", "code in"])
 messy = st.lists(st.one_of(st.text(max_size=40), drugish), max_size=30).map("".join)
 
 

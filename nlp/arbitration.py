@@ -25,6 +25,7 @@ never on the development set (docs/extraction.md, "The context model").
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,6 +40,34 @@ RESCUE_NOT_OFFER_MAX = 0.2
 RESCUE_CLASS_MIN = 0.6
 RESCUE_CONFIDENCE = 0.5
 _LISTING_RULE_FLAGS = ("guide", "non_drug")
+
+
+# Product words that name no substance but, on a listing the model reads as an offer of that
+# class, are how the listing names it: an edible sold by its strength ("Goober 200mg", "Rice
+# Crispy Treats"), a smoking blend. They are rescue candidates only: the model decides.
+PRODUCT_WORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("cannabis", "cannabis", re.compile(
+        r"(?<![^\W_])(?:edibles?|brownies?|cookies?|gumm(?:y|ies)|cand(?:y|ies)|chocolates?|"
+        r"choco|bars?|treats?|tarts?|pops?|lollipops?|lollis?|suckers?|caramels?|toffees?|"
+        r"cupcakes?|cakes?|popcorn|krispies|crispy|crispies|peanut\sbutter|cups?|"
+        r"tinctures?|canna\w*)(?![^\W_])")),
+    ("synthetic cannabinoid (unspecified)", "synthetic_cannabinoid", re.compile(
+        r"(?<![^\W_])(?:spice|incense|herbal\sblend|smoking\sblend|synth\sblend|blends?|"
+        r"potpourri)(?![^\W_])")),
+)
+
+
+def product_candidates(folded: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The first product word of each kind in the listing's folded fields, as candidates."""
+    out: list[dict[str, Any]] = []
+    for name, cls, regex in PRODUCT_WORDS:
+        for field, text in folded.items():
+            m = regex.search(text)
+            if m is not None:
+                out.append({"name": name, "class": cls, "start": m.start(), "end": m.end(),
+                            "field": field})
+                break
+    return out
 
 
 def collision_prone(substance: Mapping[str, Any]) -> bool:

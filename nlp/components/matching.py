@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import listing_rules, novel, substances
-from nlp.arbitration import arbitrate
+from nlp.arbitration import arbitrate, product_candidates
 from nlp.components.listing import work
 from nlp.doc import TEXT_FIELDS, add_spans, get, put
 from nlp.lexicon import load as load_lexicon
@@ -56,6 +56,8 @@ class Arbitration:
         candidates = [{"name": h.term.entry.canonical, "class": h.term.entry.cls,
                        "text": state.texts[f][h.start : h.end], "start": h.start, "end": h.end,
                        "field": f} for f in TEXT_FIELDS for h in state.hits[f]]
+        candidates += [{**c, "text": state.texts[c["field"]][c["start"] : c["end"]]}
+                       for c in product_candidates(state.folded)]
         out = arbitrate(decided, doc.cats, candidates)
         if out != decided:
             put(doc, substances=out["substances"], mentions=out["mentions"], flags=out["flags"])

@@ -97,6 +97,9 @@ _EDIBLE_RE = re.compile(
     r"(?<![^\W_])(?:infused|edibles?|gumm(?:y|ies)|cookies?|brownies?|cand(?:y|ies)|lollipops?|"
     r"lollis?|caramels?|bonbons?|butter|cakes?|oreos?|sweets)(?![^\W_])"
 )
+# "chocolate" is hash in Spain, and an edible when sold by its THC strength or its doses
+_STRENGTH_RE = re.compile(r"\d\s?mg(?![^\W_])|(?<![^\W_])(?:doses?|sativa|indica|hybrid|thc|"
+                          r"treats?|cups?|krispies|crispy|bars?)(?![^\W_])")
 _SEPARATORS_RE = re.compile(r"[\W_]+")
 _LONG_TOKEN = 25  # an alias inside a longer alphanumeric run is part of an address or a hash
 
@@ -224,7 +227,9 @@ def _resolve(found: list[dict[str, Any]], folded: dict[str, str],
                and by_name[s["name"]].isomer_of not in names]
     names = {s["name"] for s in out}
     listing = " ".join(folded.values())
-    if "hashish" in names and _EDIBLE_RE.search(listing):
+    if "hashish" in names and (_EDIBLE_RE.search(listing) or (any(
+            s["name"] == "hashish" and fold(s["text"]).startswith("choco") for s in out)
+            and _STRENGTH_RE.search(listing))):
         # an edible made with hash is a cannabis edible
         if "cannabis" in names:
             out = [s for s in out if s["name"] != "hashish"]

@@ -29,7 +29,7 @@ _COMPARE_BEFORE = re.compile(
     r"(?<![^\W_])(?:like|wie|comme|come|como|zoals|than|dan|vs|versus|equivalent\sto|"
     r"compared\sto|compared\swith|similar\sto|alternative\sto|replacement\sfor|substitute\sfor|"
     r"analog(?:ue)?\sof|legal|synthetic|instead\sof|rather\sthan)"
-    r"[^\w]+(?:[^\W\d_]+[^\w]+)?$"
+    r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
 )
 # Comparison or encyclopaedic cue anywhere earlier in the same clause.
 _COMPARE_CLAUSE = re.compile(

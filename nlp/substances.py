@@ -142,6 +142,8 @@ def _standalone(folded: str, start: int, end: int) -> bool:
     following = folded[end : end + 3].lstrip()[:1]
     if previous.isdigit():
         return False
+    if previous and previous in ")]" and following.isdigit():
+        return False  # "(13.2g) x 7"
     # "2mg x 100": between an amount and a number it is a multiplication sign too
     return not (previous.isalnum() and following.isdigit())
 

@@ -24,7 +24,6 @@ never on the development set (docs/extraction.md, "The context model").
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -85,7 +84,9 @@ def arbitrate(result: dict[str, Any], cats: Mapping[str, float],
 
     `candidates`: every alias the rules' matcher found (`{name, class, text, start, end,
     field}`, e.g. `doc.spans["substance_matches"]`), accepted or not."""
-    out = copy.deepcopy(result)
+    # shallow: the lists are new, the items (never changed here) are shared
+    out = {**result, **{key: list(result.get(key) or []) for key in ("substances", "mentions",
+                                                                   "flags")}}
     offer = cats.get("OFFER", 0.0)
     not_offer = _not_offer(cats)
     found: list[dict[str, Any]] = out.get("substances", [])

@@ -30,6 +30,7 @@ TEXT_FIELDS = ("title", "description")
 SHORT_FIELDS = ("price", "ships_from", "ships_to")
 FIELD_SEPARATOR = "\n\n"
 WORK_KEY = "vigil.work"
+LISTING_KEY = "vigil.listing"  # in an `nlp.pipe(..., as_tuples=True)` context
 TEXT_KEY = "vigil.text"  # the Doc's text as given (`doc.text` joins every token: costly)
 
 #: The extraction contract's keys, in the order `nlp.extract` returns them.
@@ -62,20 +63,39 @@ def field_text(record: Mapping[str, Any], name: str, limit: int) -> str:
     return value[:limit]
 
 
-def listing_doc(nlp: Language, record: Mapping[str, Any], *, on: date | None = None) -> Doc:
-    """The Doc the pipeline runs on for one listing record (not yet processed)."""
+def listing_input(record: Mapping[str, Any], *,
+                  on: date | None = None) -> tuple[str, dict[str, Any]]:
+    """The text of a listing's Doc and what the Doc needs besides (`apply_listing`): the
+    pair `nlp.pipe(..., as_tuples=True)` takes, so that worker processes make the Docs (plain
+    text and a small dict cross the process boundary, not serialised Docs)."""
     title = field_text(record, "title", MAX_EXTRACTED_CHARS)
     description = field_text(record, "description", MAX_EXTRACTED_CHARS)
     text = f"{title}{FIELD_SEPARATOR}{description}" if description else title
-    doc = nlp.make_doc(text)
-    doc.user_data[TEXT_KEY] = text
     start = len(title) + len(FIELD_SEPARATOR)
-    doc._.fields = {"title": [0, len(title)],
-                    "description": [start, start + len(description)] if description else
-                    [len(text), len(text)]}
+    fields = {"title": [0, len(title)],
+              "description": [start, start + len(description)] if description else
+              [len(text), len(text)]}
     short = {name: field_text(record, name, MAX_SHORT_FIELD_CHARS) for name in SHORT_FIELDS}
     short["on"] = on.isoformat() if on is not None else None
-    doc._.record = short
+    return text, {LISTING_KEY: {"fields": fields, "record": short, "text": text}}
+
+
+def apply_listing(doc: Doc, context: Any) -> bool:
+    """Give `doc` the fields a `listing_input` context describes; False if it has none."""
+    if not isinstance(context, dict) or LISTING_KEY not in context:
+        return False
+    listing = context[LISTING_KEY]
+    doc.user_data[TEXT_KEY] = listing["text"]
+    doc._.fields = listing["fields"]
+    doc._.record = listing["record"]
+    return True
+
+
+def listing_doc(nlp: Language, record: Mapping[str, Any], *, on: date | None = None) -> Doc:
+    """The Doc the pipeline runs on for one listing record (not yet processed)."""
+    text, context = listing_input(record, on=on)
+    doc = nlp.make_doc(text)
+    apply_listing(doc, context)
     return doc
 
 

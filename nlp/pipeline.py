@@ -20,8 +20,11 @@ from spacy.language import Language
 
 import nlp.components  # registers the factories
 import nlp.tokenizer  # noqa: F401  (registers the tokenizer)
-from nlp.doc import listing_doc, to_contract
+from nlp import serialization
+from nlp.doc import listing_input, to_contract
 from nlp.money import RateTable
+
+serialization.install()
 
 CONFIG_PATH = Path(__file__).resolve().with_name("config.cfg")
 PACKAGE_DIR = Path(__file__).resolve().with_name("package")
@@ -89,6 +92,7 @@ def pipe(records: Iterable[Mapping[str, Any]], *, on: date | None = None,
     """The extraction of each record, in order (`on`: the observation date for all)."""
     pipeline = pipeline or shared()
     pipeline.get_pipe("prices").rates = rates
-    docs = (listing_doc(pipeline, record, on=on) for record in records)
-    for doc in pipeline.pipe(docs, n_process=n_process, batch_size=batch_size):
+    inputs = (listing_input(record, on=on) for record in records)
+    for doc, _context in pipeline.pipe(inputs, as_tuples=True, n_process=n_process,
+                                       batch_size=batch_size):
         yield to_contract(doc)

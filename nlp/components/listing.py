@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import quantities, repair, substances
-from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, add_spans, fields_of, get, put, record_of
+from nlp.doc import TEXT_FIELDS, TEXT_KEY, WORK_KEY, add_spans, apply_listing, fields_of, get, put, record_of
 from nlp.fold import fold
 
 
@@ -48,6 +48,8 @@ class ListingStart:
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(WORK_KEY, None)
+        if doc._.fields is None:  # made by nlp.pipe from a `listing_input` pair
+            apply_listing(doc, getattr(doc, "_context", None))
         work(doc)
         put(doc, flags=[])
         return doc

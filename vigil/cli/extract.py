@@ -176,7 +176,7 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
 
     Raises `InvalidInput` (bad input) or `ExtractionFailed` (a bug) naming the line; every
     line before a bad one is yielded first."""
-    from nlp.doc import listing_doc, to_contract
+    from nlp.doc import listing_input, to_contract
     from nlp.pipeline import shared
 
     stream = stream or Stream()
@@ -185,7 +185,7 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
     stopped: list[InvalidInput] = []
     last = [0]
 
-    def docs() -> Iterator[tuple[Any, tuple[int, dict[str, Any]]]]:
+    def docs() -> Iterator[tuple[str, dict[str, Any]]]:
         for number, raw in enumerate(lines, start=1):
             try:
                 record = parse_line(raw, number)
@@ -197,7 +197,8 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
                 stopped.append(exc)
                 return
             last[0] = number
-            yield listing_doc(pipeline, record, on=on or record_date(record)), (number, record)
+            text, context = listing_input(record, on=on or record_date(record))
+            yield text, {**context, "line": number, "record": record}
 
     results = pipeline.pipe(docs(), as_tuples=True, n_process=processes, batch_size=batch_size)
     while True:
@@ -207,7 +208,8 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
             raise ExtractionFailed(last[0], exc) from exc
         if item is None:
             break
-        doc, (number, record) = item
+        doc, context = item
+        number, record = context["line"], context["record"]
         try:
             text = json.dumps(with_result(record, to_contract(doc)), ensure_ascii=False,
                               allow_nan=False)

@@ -43,6 +43,7 @@ test: install system lint
 bench: install
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/extract_ablation.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/spool.py
 	$(BIN)/python bench/browser.py

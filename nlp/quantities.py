@@ -231,6 +231,9 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
             taken.append((m.start(), m.end()))
     for m in _NOT_AMOUNT_BEFORE_SPAN_RE.finditer(folded):
         taken.append((m.start(), m.end()))
+    for m in _SHIPPING_BRACKET_RE.finditer(written) if "(" in written else ():
+        group = "bracket" if m.group("bracket") is not None else "bracket2"
+        taken.append((m.start(group), m.end(group)))
 
     for m in _CONCENTRATION_RE.finditer(folded) if "ml" in folded else ():
         if not free(m.start(), m.end()):
@@ -352,6 +355,9 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
         unit = m.group("unit")
         if unit == "x" and not _looks_like_count_x(folded, m.end()):
             continue
+        if (unit == "st" and m.end("num") == m.start("unit") and raw.endswith("1")
+                and not raw.endswith("11")):
+            continue  # "1st Class", "21st": an ordinal, not Stück
         taken.append((m.start(), m.end()))
         count = int(raw)
         if count <= 0 or _is_bonus(folded, m.start(), m.end()):
@@ -365,6 +371,15 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
     return Measures(quantities, doses, None)
 
 
+# Shipping rates by parcel weight ("1st Class EU (14g-28g) to 51 countries", "Tracked (1-7g)"):
+# the weights of a rate table, not amounts on offer
+_SHIPPING_BRACKET_RE = re.compile(
+    r"(?P<bracket>\(\s?\d{1,4}\s?(?:g|gr|kg|oz)?\s?[-–]\s?\d{1,4}\s?(?:g|gr|grams?|kg|oz)\s?\))"
+    r"(?=\s?(?:to|for|in)\s(?:\d{1,3}\s|all\s)?countr)"
+    r"|(?<![^\W_])(?:class|shipping|postage|tracked|signed|express|delivery|priority|dhl|ups|"
+    r"fedex|usps|royal\smail)\s?[^\W\d_]{0,12}\s?"
+    r"(?P<bracket2>\((?=[^()]{0,24}\d\s?(?:g|gr|grams?|kg|oz)(?![^\W\d_]))[^()]{1,24}\))"
+)
 _COUNT_BEFORE_NAME_RE = re.compile(r"(?<![\d.,])(\d{1,5})\s?[x×*]\s*$")
 
 

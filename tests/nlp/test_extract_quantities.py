@@ -183,3 +183,14 @@ def test_a_plausible_price_per_gram_stays() -> None:
 ])
 def test_counts_written_the_way_shops_write_them(title: str, count: int) -> None:
     assert {"value": float(count), "unit": "unit"} in extract({"title": title})["quantities"]
+
+
+def test_a_shipping_rate_table_holds_no_amounts_on_offer() -> None:
+    r = extract({"title": "Oxycodone 80mg x 30", "description": (
+        "Postage: 1st Class UK (1-7g) to 1 country $3.00, 1st Class EU (14g-28g) to 27 "
+        "countries $9.00, Tracked (28g) $15")})
+    assert r["quantities"] == [{"value": 30.0, "unit": "unit"}]  # "1st" is no count either
+    assert extract({"title": "Hash (5-10g) to all EU"})["quantities"] == [
+        {"value": 5.0, "unit": "g"}]
+    assert extract({"title": "10 st. Ecstasy 200mg"})["quantities"] == [
+        {"value": 10.0, "unit": "unit"}]

@@ -111,7 +111,8 @@ _CONCENTRATION_RE = re.compile(
     rf"(?:/|per|(?:[^\W\d_]+\s){{1,3}}per)\s?(?P<den>{_NUM})?\s?(?:ml|mls)(?![^\W\d_])"
 )
 # Not an amount: molar masses and formula weights, loadings (mg per g), release rates (µg/h)
-_NOT_AMOUNT_AFTER = re.compile(r"\s?(?:/|per\s)\s?(?:mol|g|kg|h|hr|hour|24\s?h)(?![^\W\d_])")
+_NOT_AMOUNT_AFTER = re.compile(
+    r"\s?(?:/|per\s)\s?(?:mol|g|gram|gramm|kg|h|hr|hour|24\s?h)(?![^\W\d_])")
 # Several amounts glued together: "10g15g25g50g100g250g500g1kgcontact"
 _RUN_RE = re.compile(
     r"\d(?<![\d.,]\d)\d{0,4}(?:[.,]\d{1,3})?(?:kg|g|gr|mg|oz|lb)"
@@ -134,8 +135,9 @@ _SPELLED_COUNT_RE = re.compile(
 )
 # A count opening a title: "10 Valium 10mg", "(1) 8mg Suboxone", "[1] 60MG Vyvanse"
 _LEADING_COUNT_RE = re.compile(
-    r"^[^\w(\[]{0,3}[(\[]?\s?(?P<n>\d{1,5})\s?[)\]]?\s+(?=[^\W\d_]|\d{1,4}\s?(?:mg|mcg|ug)\b)"
+    r"^[^\w(\[]{0,3}[(\[]?\s?(?P<n>\d{1,5})\+?\s?[)\]]?\s+(?=[^\W\d_]|\d{1,4}\s?(?:mg|mcg|ug)\b)"
 )
+_YEAR_RE = re.compile(r"(?:19[89]|20[0-4])\d")  # "2020 Top Grade XTC": a year, not a count
 # An amount followed right away by a dosage form or container, with no count: a dose
 _FORM_AFTER_RE = re.compile(
     r"\s?(?:[^\W\d_]+\s)?(?:cartridges?|carts?|vials?|bottles?|syringes?|pens?|tabs?|tablets?|"
@@ -270,7 +272,8 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
 
     if title:
         m = _LEADING_COUNT_RE.match(folded)
-        if m and int(m.group("n")) > 0 and not _is_bonus(folded, m.start("n"), m.end("n")):
+        if (m and int(m.group("n")) > 0 and not _YEAR_RE.fullmatch(m.group("n"))
+                and not _is_bonus(folded, m.start("n"), m.end("n"))):
             rest = folded[m.end() :]
             if not re.match(rf"(?:{_MASS_ALT}|{_COUNT_ALT}|%)(?![^\W\d_])", rest):
                 taken.append((m.start("n"), m.end("n")))

@@ -194,3 +194,12 @@ def test_a_shipping_rate_table_holds_no_amounts_on_offer() -> None:
         {"value": 5.0, "unit": "g"}]
     assert extract({"title": "10 st. Ecstasy 200mg"})["quantities"] == [
         {"value": 10.0, "unit": "unit"}]
+
+
+@pytest.mark.parametrize(("title", "quantities"), [
+    ("25+ AUTOFLOWER CANNABIS SEEDS", [{"value": 25.0, "unit": "unit"}]),    # "N+" opens a title
+    ("2019 Harvest Swiss XTC 180mg (500 pills)", [{"value": 500.0, "unit": "unit"}]),  # a year
+    ("Smoking blend: 3 grams (150mg per gram of 5F-ADB)", [{"value": 3.0, "unit": "g"}]),
+])
+def test_what_opens_a_title_and_loadings(title: str, quantities: list[dict]) -> None:
+    assert extract({"title": title})["quantities"] == quantities

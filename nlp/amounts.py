@@ -8,6 +8,8 @@ to a substance the listing names. It runs as the `vigil_amounts_v1` component.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from nlp import quantities, substances
@@ -24,6 +26,18 @@ _PHARMA_BRANDS = frozenset({"adderall", "adderal", "aderall", "adderallxr", "dex
                             "mydayis", "tyvense", "desoxyn", "concerta", "ritalin"})
 # Liquids sold by the volume: a bottle of GHB is an amount of the drug, not a unit size.
 _SOLD_BY_VOLUME = frozenset({"GHB", "GBL", "1,4-butanediol"})
+
+
+_LIQUID_RE = re.compile(r"(?<![^\W_])(?:syrup|syrups|sirup|lean|sizzurp|purple\sdrank|"
+                        r"cough\smedicine)(?![^\W_])")
+_OUNCE_G, _FLUID_OUNCE_ML = 28.35, 29.5735
+
+
+def _fluid(q: quantities.Amount) -> quantities.Amount:
+    if not q.ounces or q.unit != "g":
+        return q  # pounds, QPs, or grams stated as such
+    return replace(q, value=round(q.value / _OUNCE_G * _FLUID_OUNCE_ML, 1), unit="ml",
+                   imperial=False, ounces=False)
 
 
 def listing_measures(folded: dict[str, str],
@@ -56,6 +70,10 @@ def listing_measures(folded: dict[str, str],
         m.quantities, m.doses = quantities.per_unit(
             folded[f], m.quantities, m.doses, has_count=has_count, container_sizes=sizes,
             sold_by_volume=by_volume)
+    if any(_LIQUID_RE.search(folded[f]) for f in TEXT_FIELDS):
+        # a syrup's ounces are fluid ounces: "16 oz" of lean is 473 ml, not 454 g
+        for f in TEXT_FIELDS:
+            measures[f].quantities = [_fluid(q) for q in measures[f].quantities]
     # an amount read as a per-unit strength once is one everywhere in the listing
     per_unit = {(d.value, d.unit) for f in TEXT_FIELDS for d in measures[f].doses}
     for f in TEXT_FIELDS:

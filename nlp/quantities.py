@@ -38,7 +38,7 @@ _MASS_UNITS = {
     "micrograms": ("ug", 1.0), "ugs": ("ug", 1.0), "mikrogramm": ("ug", 1.0),
     "ml": ("ml", 1.0), "mls": ("ml", 1.0), "milliliter": ("ml", 1.0), "millilitre": ("ml", 1.0),
     "l": ("ml", 1000.0), "liter": ("ml", 1000.0), "litre": ("ml", 1000.0), "liters": ("ml", 1000.0),
-    "litres": ("ml", 1000.0), "cl": ("ml", 10.0),
+    "litres": ("ml", 1000.0), "cl": ("ml", 10.0), "pint": ("ml", 473.2), "pints": ("ml", 473.2),
 }
 _COUNT_UNITS = (
     "tabs", "tab", "tablets", "tablet", "tabletten", "tablette", "tabletki", "tabletek",
@@ -84,11 +84,11 @@ _FRACTION_RE = re.compile(
 )
 _WORD_AMOUNT_RE = re.compile(
     r"(?<![^\W\d_])(?P<w>half\s?(?:an?\s)?(?:oz|ounce|zip|pound|lb|p|kilo|key|gram|g)|"
-    r"quarter\s?(?:oz|ounce|pound|lb|p|kilo|key)|eighth|8th|an?\s(?:oz|ounce|zip|qp|hp|kilo|key|pound)"
+    r"quarter\s?(?:oz|ounce|pound|lb|p|kilo|key)|eighth|8th|an?\s(?:oz|ounce|zip|qp|hp|kilo|key|pound|pint)"
     r"|(?<![\d.,])(?:qp|hp))(?![^\W\d_])"
 )
 _WORD_AMOUNT_HINTS = ("half", "quarter", "eighth", "8th", "oz", "ounce", "zip", "qp", "hp", "kilo",
-                      "key", "pound", "lb", "gram", " g")
+                      "key", "pound", "lb", "gram", " g", "pint")
 _WORD_PREFIX_RE = re.compile(r"^(?:half|quarter)\s?(?:an?\s)?|^an?\s")
 _DIGIT_RE = re.compile(r"\d")
 _AMOUNT_RE = re.compile(
@@ -96,14 +96,14 @@ _AMOUNT_RE = re.compile(
     rf"(?P<unit>(?:{_MASS_ALT})(?:\s?/\s?ml)?)(?![^\W\d_])"
 )
 _COUNT_RE = re.compile(
-    rf"(?P<num>\d(?<!\d[.,]\d)(?<![\d/]\d)(?<!\d-\d)\d{{0,5}})(?:\s?(?:-|–)\s?\d{{1,6}})?\s?[-.]?\s?"
+    rf"(?P<num>\d(?<!\d[.,]\d)(?<![\d/]\d)(?<!\d-\d)\d{{0,5}})(?:\s?(?:-|–)\s?\d{{1,6}})?\+?\s?[-.]?\s?"
     rf"(?P<unit>{_COUNT_ALT})\.?(?![^\W\d_])(?!\s?(?:dose|strength|stronger|potency))"
 )
 _X_COUNT_RE = re.compile(
     r"[xqplb](?<![^\W\d_][xqplb])"  # the lookbehind after the first letter: faster scanning
     r"(?:(?<=x)|(?<=q)ty\.?[:#]?|(?<=p)ack\sof|(?<=l)ot\sof|(?<=b)(?:ag|ox|ottle)\sof)"
     rf"\s*(?P<num2>\d{{1,6}})"
-    rf"(?![\d.,]?\d)(?!\s?(?:{_MASS_ALT})(?![^\W\d_]))"
+    rf"(?![\d.,]?\d)(?!\s?(?:{_MASS_ALT})(?![^\W\d_]))(?!\s?(?:gr|kg|mg|ml|oz|lb|gram))"
 )
 # "500mg/10ml" (50 mg/ml), "10mg/1ml", "1000mcg/ml", "40mg morphine HCl per 1ml"
 _CONCENTRATION_RE = re.compile(
@@ -177,6 +177,7 @@ class Amount:
     end: int
     kind: str  # "quantity" or "dose"
     imperial: bool = False
+    ounces: bool = False  # written in ounces (a fluid ounce, for a liquid)
 
 
 @dataclass
@@ -341,6 +342,10 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
             continue
         base, factor = _MASS_UNITS[unit_word]
         value = _round(_num(m.group("num")) * factor)
+        if base != "ml" and _PER_UNIT_AFTER_RE.match(folded, m.end()):
+            # "3.5g each (12 cans)", "3.5G PER CAN": the amount of one unit
+            doses.append(Amount(value, base, m.start(), m.end(), "dose"))
+            continue
         _add_mass(quantities, doses, value, base, m.start(), m.end(), dosage_context, unit_word)
 
     for m in _X_COUNT_RE.finditer(folded):
@@ -350,6 +355,12 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
         count = int(m.group("num2"))
         if count > 0 and not _is_bonus(folded, m.start(), m.end()):
             quantities.append(Amount(float(count), "unit", m.start(), m.end(), "quantity"))
+
+    for m in _COUNT_FOR_PRICE_RE.finditer(folded) if dosage_context else ():
+        if free(m.start("num"), m.end("num")) and int(m.group("num")) > 0:
+            taken.append((m.start("num"), m.end("num")))
+            quantities.append(Amount(float(m.group("num")), "unit", m.start("num"), m.end("num"),
+                                     "quantity"))
 
     for m in _COUNT_RE.finditer(folded):
         if not free(m.start(), m.end()):
@@ -374,6 +385,13 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
     return Measures(quantities, doses, None)
 
 
+# An amount of one unit: "3.5g each", "3.5G PER CAN", "2oz per bag"
+_PER_UNIT_AFTER_RE = re.compile(
+    r"\s?(?:each|per\s(?:can|tin|jar|bag|pack|unit|piece|pc|pill|tab|tablet|cart|cartridge|pen|"
+    r"bar|cookie|brownie|bottle|vial|gummy|bite|serving|dose|blotter|tab))(?![^\W\d_])")
+# "30 for $250", "100 pills for $600": a count in a price tier (no unit after the number)
+_COUNT_FOR_PRICE_RE = re.compile(
+    r"(?<![\w.,$€£/-])(?P<num>\d{1,5})\s(?:for|@|=)\s?(?:[$€£]\s?\d|\d[\d.,]*\s?(?:\$|€|£|usd|eur|gbp))")
 # Shipping rates by parcel weight ("1st Class EU (14g-28g) to 51 countries", "Tracked (1-7g)"):
 # the weights of a rate table, not amounts on offer
 _SHIPPING_BRACKET_RE = re.compile(
@@ -409,8 +427,8 @@ def _word_amount(m: re.Match[str]) -> tuple[float, str]:
     unit_word = _WORD_PREFIX_RE.sub("", word)
     if unit_word in ("eighth", "8th"):
         return _round(28.35 / 8), "g"
-    _, per = _MASS_UNITS.get(unit_word, ("g", 28.35))
-    return _round(factor * per), "g"
+    base, per = _MASS_UNITS.get(unit_word, ("g", 28.35))
+    return _round(factor * per), base
 
 
 def _looks_like_count_x(folded: str, end: int) -> bool:
@@ -430,7 +448,8 @@ def _add_mass(quantities: list[Amount], doses: list[Amount], value: float, base:
     elif base == "mg" and value >= 1000:
         quantities.append(Amount(_round(value / 1000), "g", start, end, "quantity"))
     else:
-        quantities.append(Amount(value, base, start, end, "quantity", imperial))
+        ounces = unit_word in ("oz", "ounce", "ounces", "onza", "onzas", "unze")
+        quantities.append(Amount(value, base, start, end, "quantity", imperial, ounces))
 
 
 def _stated_grams_win(quantities: list[Amount]) -> list[Amount]:

@@ -203,3 +203,25 @@ def test_a_shipping_rate_table_holds_no_amounts_on_offer() -> None:
 ])
 def test_what_opens_a_title_and_loadings(title: str, quantities: list[dict]) -> None:
     assert extract({"title": title})["quantities"] == quantities
+
+
+@pytest.mark.parametrize(("title", "description", "quantities", "doses"), [
+    # a syrup's ounces and pints are fluid: 16 fl oz = a US pint = 473 ml
+    ("Promethazine codeine syrup 16 oz", "", [{"value": 473.2, "unit": "ml"}], []),
+    ("Buy a pint of lean", "", [{"value": 473.2, "unit": "ml"}], []),
+    ("1 lb of Lemon Haze", "smells like lean", [{"value": 453.6, "unit": "g"}], []),
+    # the amount of one unit, beside a count
+    ("Canned buds 3.5g each (10 cans)", "", [{"value": 10.0, "unit": "unit"}],
+     [{"value": 3.5, "unit": "g"}]),
+    ("Mixed strains, 3.5G PER TIN", "", [], [{"value": 3.5, "unit": "g"}]),
+    # price tiers and counts written with a plus
+    ("Ketamine 10ml vials", "20 for $180, 50 for $400", [{"value": 20.0, "unit": "unit"},
+                                                          {"value": 50.0, "unit": "unit"}],
+     [{"value": 10.0, "unit": "ml"}]),
+    ("8+CARTS AVAILABLE", "thc carts, many flavours", [{"value": 8.0, "unit": "unit"}], []),
+    ("4-FA powder x 250gr", "", [{"value": 250.0, "unit": "g"}], []),  # "x N gr": a mass
+])
+def test_liquids_units_and_tiers(title: str, description: str, quantities: list[dict],
+                                 doses: list[dict]) -> None:
+    r = extract({"title": title, "description": description})
+    assert (r["quantities"], r["doses"]) == (quantities, doses)

@@ -62,7 +62,9 @@ _DOSAGE_FORM_WORDS = re.compile(
     r"films?|lozenges?|drops|spray|edibles?|cookies?|chocolates?|brownies?|injections?|"
     r"suppositor\w*|press(?:ed)?|stuks|szt|stk|pcs|comprim\w*|pastill\w*|softgels?|syrup|"
     r"cap|cand(?:y|ies)|lollipops?|lollis?|suckers?|caramels?|bonbons?|sachets?|jelly|slices?|"
-    r"ampul(?:e|es|s)?|injectables?|pasticche|cachets|capsulas|kapsul\w*|syringes?)"
+    r"ampul(?:e|es|s)?|injectables?|pasticche|cachets|capsulas|kapsul\w*|syringes?|"
+    # edibles sold by their THC strength: "Choco Toffee 100mg", "250mg THC peach rings"
+    r"choco|toffees?|rings|cake\spops?|treats|tarts|bites|chews?|popcorn|krispies|truffle\sbar)"
     r"(?![^\W\d_])"
 )
 _MASS_ALT = "|".join(sorted((re.escape(u) for u in _MASS_UNITS), key=len, reverse=True))
@@ -220,7 +222,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
         quantities = [
             Amount(*_word_amount(m), m.start(), m.end(), "quantity", True)
             for m in _WORD_AMOUNT_RE.finditer(folded)
-        ]
+        ] + [_dozen(m) for m in (_DOZEN_RE.finditer(folded) if "dozen" in folded else ())]
         return Measures(quantities, doses, None)
 
     def free(s: int, e: int) -> bool:
@@ -356,6 +358,11 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
         if count > 0 and not _is_bonus(folded, m.start(), m.end()):
             quantities.append(Amount(float(count), "unit", m.start(), m.end(), "quantity"))
 
+    for m in _DOZEN_RE.finditer(folded) if "dozen" in folded else ():
+        if free(m.start(), m.end()):
+            taken.append((m.start(), m.end()))
+            quantities.append(_dozen(m))
+
     for m in _COUNT_FOR_PRICE_RE.finditer(folded) if dosage_context else ():
         if free(m.start("num"), m.end("num")) and int(m.group("num")) > 0:
             taken.append((m.start("num"), m.end("num")))
@@ -389,6 +396,8 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False) 
 _PER_UNIT_AFTER_RE = re.compile(
     r"\s?(?:each|per\s(?:can|tin|jar|bag|pack|unit|piece|pc|pill|tab|tablet|cart|cartridge|pen|"
     r"bar|cookie|brownie|bottle|vial|gummy|bite|serving|dose|blotter|tab))(?![^\W\d_])")
+# "a dozen", "Baker's Dozen" (13)
+_DOZEN_RE = re.compile(r"(?<![^\W_])(?P<baker>bakers?'?s?\s?)?dozen(?![^\W_])")
 # "30 for $250", "100 pills for $600": a count in a price tier (no unit after the number)
 _COUNT_FOR_PRICE_RE = re.compile(
     r"(?<![\w.,$€£/-])(?P<num>\d{1,5})\s(?:for|@|=)\s?(?:[$€£]\s?\d|\d[\d.,]*\s?(?:\$|€|£|usd|eur|gbp))")
@@ -418,6 +427,10 @@ def drop_inside(folded: str, m: Measures, names: list[tuple[int, int]]) -> None:
                                                   for q in m.quantities + m.doses):
             m.quantities.append(Amount(float(c.group(1)), "unit", c.start(), c.end(), "quantity"))
     m.quantities.sort(key=lambda q: q.start)
+
+
+def _dozen(m: re.Match[str]) -> Amount:
+    return Amount(13.0 if m.group("baker") else 12.0, "unit", m.start(), m.end(), "quantity")
 
 
 def _word_amount(m: re.Match[str]) -> tuple[float, str]:

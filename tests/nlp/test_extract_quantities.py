@@ -225,3 +225,17 @@ def test_liquids_units_and_tiers(title: str, description: str, quantities: list[
                                  doses: list[dict]) -> None:
     r = extract({"title": title, "description": description})
     assert (r["quantities"], r["doses"]) == (quantities, doses)
+
+
+@pytest.mark.parametrize(("title", "quantities", "doses"), [
+    # an edible's milligrams are its THC strength; a concentrate's are its weight
+    ("Choco Toffee bar - 150mg SATIVA", [], [{"value": 150.0, "unit": "mg"}]),
+    ("(OUT) 200mg THC sour peach rings", [], [{"value": 200.0, "unit": "mg"}]),
+    ("Live resin shatter 500mg", [{"value": 500.0, "unit": "mg"}], []),
+    # dozens
+    ("THC brownie bites - Baker's Dozen", [{"value": 13.0, "unit": "unit"}], []),
+    ("A dozen Valium 10mg", [{"value": 12.0, "unit": "unit"}], [{"value": 10.0, "unit": "mg"}]),
+])
+def test_edible_strengths_and_dozens(title: str, quantities: list[dict], doses: list[dict]) -> None:
+    r = extract({"title": title})
+    assert (r["quantities"], r["doses"]) == (quantities, doses)

@@ -75,12 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"listing doc + context:     {len(run) / t_all:10,.0f} texts/s  ({t_all:.2f} s)"
           f"  = {t_all / t_tok:.2f}x tokenizer time (the listing tokenizer included)")
 
-    from nlp.pipeline import load
+    from nlp.pipeline import load, rules_only
 
-    without = load()
-    without.remove_pipe("arbitration")
-    without.remove_pipe(NAME)
-    pipelines = {"pipeline, rules only:": without, "pipeline + context:": load()}
+    pipelines = {"pipeline, rules only:": rules_only(), "pipeline + context:": load()}
     times: dict[str, float] = dict.fromkeys(pipelines, float("inf"))
     for _ in range(max(args.repeats, 1)):  # interleaved: a busy machine slows both alike
         for label, p in pipelines.items():

@@ -47,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
     args = parser.parse_args(argv)
 
-    from nlp import extract
-    from nlp.arbitration import arbitrate
-    from nlp.context_model import candidates, cats_many, load, with_context
+    from nlp.pipeline import assemble, extractor, rules_only
     from nlp.training.compare import figures, rules_vs_model
     from nlp.training.train import split
     from nlp.training.weak_labels import build_records, title_key
@@ -68,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     no_gold = _trained([r for r in records if r["source"] != "inhouse"
                         and (r["source"], r["ref"]) not in refs and title_key(r["title"]) not in titles])
     print(f"gold set ({len(gold)} listings; model trained without any gold row or title):")
-    print(_gold_line("rules alone", evaluate(gold_dir, extract, realdata_dir=real)))
-    print(_gold_line("rules + model", evaluate(gold_dir, with_context(extract, nlp=no_gold),
+    rules_alone = extractor(rules_only())
+    print(_gold_line("rules alone", evaluate(gold_dir, rules_alone, realdata_dir=real)))
+    print(_gold_line("rules + model", evaluate(gold_dir, extractor(assemble(no_gold)),
                                                 realdata_dir=real)))
 
     # 2. Agora in two folds by vendor
@@ -77,25 +76,25 @@ def main(argv: list[str] | None = None) -> int:
         return hashlib.sha256(r["group"].encode("utf-8")).digest()[0] & 1
 
     agora = [r for r in records if r["source"] == "agora2014"]
-    scored: list[tuple[dict[str, Any], dict[str, float]]] = []
+    listings: list[dict[str, Any]] = []
+    both: list[dict[str, Any]] = []
     for k in (0, 1):
         test = [r for r in agora if fold(r) == k]
         test_titles = {title_key(r["title"]) for r in test}
         model = _trained([r for r in records if not (r["source"] == "agora2014" and fold(r) == k)
                           and title_key(r["title"]) not in test_titles])
-        scored += list(zip(test, cats_many(test, nlp=model), strict=True))
-    listings = [r for r, _ in scored]
-    rules = [extract({"title": r["title"]}) for r in listings]
-    both = [arbitrate(x, c, candidates({"title": r["title"]}))
-            for x, (r, c) in zip(rules, scored, strict=True)]
+        with_fold_model = extractor(assemble(model))
+        listings += test
+        both += [with_fold_model({"title": r["title"]}) for r in test]
+    rules = [rules_alone({"title": r["title"]}) for r in listings]
     print(f"Agora, two folds by vendor ({len(listings)} unique listings):")
     print(f"{'rules alone':16} {figures(listings, rules).line()}")
     print(f"{'rules + model':16} {figures(listings, both).line()}")
 
     # 3. the held-out split, shipped model
     _, held = split(records)
-    shipped = load()
-    r, b, changed = rules_vs_model(held, extract, cats_many(held, nlp=shipped))
+    shipped = extractor(assemble())
+    r, b, changed = rules_vs_model(held, rules_alone, shipped)
     print(f"held-out split ({len(held)} records), shipped model:")
     print(f"{'rules alone':16} {r.line()}")
     print(f"{'rules + model':16} {b.line()} ({changed} listings changed)")
@@ -104,9 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     dev = gold_dir / "dev"
     if dev.is_dir() and any(dev.glob("*.jsonl")):
         print(f"development set ({dev}), shipped model (trained without its rows):")
-        print(_gold_line("rules alone", evaluate(dev, extract, realdata_dir=real)))
-        print(_gold_line("rules + model", evaluate(dev, with_context(extract, nlp=shipped),
-                                                    realdata_dir=real)))
+        print(_gold_line("rules alone", evaluate(dev, rules_alone, realdata_dir=real)))
+        print(_gold_line("rules + model", evaluate(dev, shipped, realdata_dir=real)))
     else:
         print(f"development set: {dev} does not exist here")
     return 0

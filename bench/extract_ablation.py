@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -24,33 +22,18 @@ FIGURES = ("coverage", "class_agreement", "substance_precision", "substance_reca
            "substance_f1", "nondrug_fp_rate", "quantity_exact")
 
 
-def extractor(with_model: bool) -> Callable[..., dict[str, Any]]:
-    from nlp.doc import listing_doc, to_contract
-    from nlp.pipeline import load
-
-    pipeline = load()
-    if not with_model:
-        pipeline.remove_pipe("arbitration")
-        pipeline.remove_pipe("context")
-
-    def run(record: Mapping[str, Any], **kw: Any) -> dict[str, Any]:
-        pipeline.get_pipe("prices").rates = kw.get("rates")
-        return to_contract(pipeline(listing_doc(pipeline, record, on=kw.get("on"))))
-
-    return run
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-data", type=Path, default=DEFAULT_REAL_DATA)
     args = parser.parse_args(argv)
 
+    from nlp.pipeline import extractor, load, rules_only
     from vigil.evaluation import issue_figures, score_categories
 
     gold = ROOT / "tests" / "gold"
     print(f"{'set':10} {'extractor':14} " + " ".join(f"{f[:14]:>14}" for f in FIGURES))
-    for label, with_model in (("rules alone", False), ("rules + model", True)):
-        fn = extractor(with_model)
+    for label, pipeline in (("rules alone", rules_only()), ("rules + model", load())):
+        fn = extractor(pipeline)
         for name, path in (("dev", gold / "dev"), ("gold", gold)):
             _, figures = issue_figures(path, fn, realdata_dir=args.real_data)
             print(f"{name:10} {label:14} " + " ".join(f"{figures[f]:14.4f}" for f in FIGURES))

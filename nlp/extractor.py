@@ -7,13 +7,14 @@ A thin conversion: the listing becomes a spaCy `Doc` (`nlp.doc.listing_doc`), th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
-from nlp.doc import TEXT_FIELDS, listing_doc, to_contract
+from nlp.doc import TEXT_FIELDS
 from nlp.money import RateTable
-from nlp.pipeline import shared
+from nlp.pipeline import extractor, shared
 
 __all__ = ["TEXT_FIELDS", "extract"]
 
@@ -25,6 +26,9 @@ def extract(
 
     `on` is the observation date for currency conversion; `rates` the crypto rate table (the
     caller's settings load it: the core reads no configuration of its own)."""
-    pipeline = shared()
-    pipeline.get_pipe("prices").rates = rates
-    return to_contract(pipeline(listing_doc(pipeline, record, on=on)))
+    return _shared_extractor()(record, on=on, rates=rates)
+
+
+@cache
+def _shared_extractor() -> Callable[..., dict[str, Any]]:
+    return extractor(shared())

@@ -9,7 +9,7 @@ never imported Vigil can `spacy.load` it too). `pipe()` is the batch path: `nlp.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -21,7 +21,7 @@ from spacy.language import Language
 import nlp.components  # registers the factories
 import nlp.tokenizer  # noqa: F401  (registers the tokenizer)
 from nlp import serialization
-from nlp.doc import listing_input, to_contract
+from nlp.doc import listing_doc, listing_input, to_contract
 from nlp.money import RateTable
 
 serialization.install()
@@ -54,18 +54,50 @@ def package(out_dir: Path, pipeline: Language | None = None) -> Path:
 
     Only a fresh vocabulary is written: a pipeline that has processed text holds every token
     of it in its string store, and the package must not carry listing text."""
-    fresh = build()
-    if pipeline is None:
-        from nlp.context_model import load as load_context_model
-
-        pipeline = load_context_model()
-    for name, component in pipeline.pipeline:
-        if hasattr(component, "to_bytes") and name in fresh.pipe_names:
-            fresh.get_pipe(name).from_bytes(component.to_bytes(exclude=["vocab"]),
-                                            exclude=["vocab"])
+    fresh = assemble(pipeline)
     fresh.meta.update(META)
     fresh.to_disk(out_dir)
     return out_dir
+
+
+def assemble(trained: Language | None = None) -> Language:
+    """A fresh `build()` carrying the weights of `trained`'s components of the same names
+    (default: the shipped context model, nlp/model/context): how a model trained elsewhere,
+    e.g. on one fold, is scored inside the extraction pipeline."""
+    fresh = build()
+    if trained is None:
+        from nlp.context_model import load as load_context_model
+
+        trained = load_context_model()
+    for name, component in trained.pipeline:
+        if hasattr(component, "to_bytes") and name in fresh.pipe_names:
+            fresh.get_pipe(name).from_bytes(component.to_bytes(exclude=["vocab"]),
+                                            exclude=["vocab"])
+    return fresh
+
+
+#: The components that are the trained model's part of the pipeline.
+MODEL_COMPONENTS = ("context", "arbitration")
+
+
+def rules_only(pipeline: Language | None = None) -> Language:
+    """`pipeline` (default: a fresh `load()`) without the context model: the rules alone."""
+    pipeline = pipeline or load()
+    for name in MODEL_COMPONENTS:
+        if name in pipeline.pipe_names:
+            pipeline.remove_pipe(name)
+    return pipeline
+
+
+def extractor(pipeline: Language) -> Callable[..., dict[str, Any]]:
+    """`extract(record, on=, rates=)` over `pipeline` (what `nlp.extract` is over `shared()`)."""
+
+    def extract(record: Mapping[str, Any], *, on: date | None = None,
+                rates: RateTable | None = None) -> dict[str, Any]:
+        pipeline.get_pipe("prices").rates = rates
+        return to_contract(pipeline(listing_doc(pipeline, record, on=on)))
+
+    return extract
 
 
 def load(rates: RateTable | None = None) -> Language:
@@ -78,11 +110,6 @@ def load(rates: RateTable | None = None) -> Language:
 @cache
 def shared() -> Language:
     """One pipeline per process for `nlp.extract` (loading costs about a second)."""
-    return load()
-
-
-def make_pipeline() -> Language:
-    """The pipeline (kept for callers of the first, blank-pipeline version)."""
     return load()
 
 

@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.arbitration import arbitrate
-from nlp.context_model import candidates
 from nlp.training.weak_labels import Record
 
 TALK_SOURCES = frozenset({"reddit", "news"})
@@ -67,12 +65,14 @@ def figures(records: Sequence[Record], results: Sequence[Mapping[str, Any]]) -> 
     return f
 
 
-def rules_vs_model(records: Sequence[Record], extract: Callable[[Mapping[str, Any]], dict[str, Any]],
-                   cats: Sequence[Mapping[str, float]]) -> tuple[Figures, Figures, int]:
-    """Figures of the rules alone, of rules + model, and how many listings the model changed."""
+def rules_vs_model(records: Sequence[Record], rules_alone: Callable[..., dict[str, Any]],
+                   with_model: Callable[..., dict[str, Any]]) -> tuple[Figures, Figures, int]:
+    """Figures of the rules alone, of rules + model, and how many listings the model changed
+    (the two extract functions: `nlp.pipeline.extractor` over `rules_only()` and over a
+    pipeline carrying the model, `assemble(model)`)."""
     listings = [{"title": r["title"], "description": r["description"]} for r in records]
-    rules = [extract(x) for x in listings]
-    both = [arbitrate(r, c, candidates(x)) for r, c, x in zip(rules, cats, listings, strict=True)]
+    rules = [rules_alone(x) for x in listings]
+    both = [with_model(x) for x in listings]
     changed = sum(1 for r, a, b in zip(records, rules, both, strict=True)
                   if r["source"] not in TALK_SOURCES and a["substances"] != b["substances"])
     return figures(records, rules), figures(records, both), changed

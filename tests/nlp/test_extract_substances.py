@@ -136,11 +136,3 @@ def test_classes_follow_decisions() -> None:
         "ketamine": "dissociative", "etizolam": "benzodiazepine", "GHB": "sedative",
         "BMK": "precursor", "LSD": "psychedelic", "cannabis": "cannabis",
     }
-
-
-def test_spacy_components_give_the_same_substances() -> None:
-    from nlp.pipeline import make_pipeline
-
-    doc = make_pipeline()("Selling 3mmc 5g and Fluetonitazene")
-    assert [s.label_ for s in doc.spans["substances"]] == ["3-MMC"]
-    assert [s.text for s in doc.spans["novel_candidates"]] == ["Fluetonitazene"]

@@ -85,8 +85,8 @@ def evaluate_command(
     positives on the gold set.
 
     Exit codes: 0 ok, 2 bad input (a missing model or data file, named)."""
-    from nlp import extract
-    from nlp.context_model import cats_many, load, with_context
+    from nlp.context_model import load
+    from nlp.pipeline import assemble, extractor, rules_only
     from nlp.training.compare import rules_vs_model
     from nlp.training.model import listing_doc_maker
     from nlp.training.train import evaluate, split
@@ -106,12 +106,13 @@ def evaluate_command(
     _, held_out = split(records)
     typer.echo(f"held-out split ({len(held_out)} records):")
     typer.echo(evaluate(nlp, held_out, listing_doc_maker(nlp)).table())
-    rules, both, changed = rules_vs_model(held_out, extract, cats_many(held_out, nlp=nlp))
+    rates = settings(config_dir=config_dir).rates
+    plain = partial(extractor(rules_only()), rates=rates)
+    with_model = partial(extractor(assemble(nlp)), rates=rates)
+    rules, both, changed = rules_vs_model(held_out, plain, with_model)
     typer.echo(f"rules alone:   {rules.line()}")
     typer.echo(f"rules + model: {both.line()} ({changed} listings changed)")
-    rates = settings(config_dir=config_dir).rates
-    plain = partial(extract, rates=rates)
-    for name, fn in (("rules alone", plain), ("rules + model", with_context(plain, nlp=nlp))):
+    for name, fn in (("rules alone", plain), ("rules + model", with_model)):
         try:
             report = evaluate_gold(gold, fn, realdata_dir=real)
         except GoldSetError as exc:

@@ -113,6 +113,10 @@ class RecordsSpec(Strict):
 
 
 def _field_kind(value: Any) -> str:
+    """Which spec a field is: called on the YAML value when validating, and on the built spec
+    when serialising (a `RecordsSpec` there must not be taken for a selector)."""
+    if isinstance(value, RecordsSpec):
+        return "records"
     return "records" if isinstance(value, dict) and "container" in value else "selector"
 
 

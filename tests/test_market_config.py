@@ -264,3 +264,16 @@ def test_commented_example_is_a_valid_config():
     path = ROOT / "config" / "markets" / "example.yaml.txt"
     config = parse_market(yaml.safe_load(path.read_text()), path)
     assert config.needs_anonymity and config.access.proxy
+
+
+def test_shipped_configs_serialise_and_round_trip_with_their_repeated_blocks(recwarn):
+    """A repeated block (feedback, shipping options) is a `RecordsSpec`: serialising a config
+    keeps it one, without pydantic warning that it expected a selector."""
+    markets = load_markets(ROOT / "config" / "markets")
+    with_blocks = [m for m in markets.values() if "feedback" in m.listings.fields
+                   or "shipping_options" in m.listings.fields]
+    assert with_blocks, "a shipped config with a repeated block"
+    for market in markets.values():
+        again = type(market).model_validate_json(market.model_dump_json())
+        assert again == market
+    assert not [w for w in recwarn if "serializ" in str(w.message).lower()]

@@ -44,10 +44,13 @@ _LISTING_RULE_FLAGS = ("guide", "non_drug")
 # Product words that name no substance but, on a listing the model reads as an offer of that
 # class, are how the listing names it: an edible sold by its strength ("Goober 200mg", "Rice
 # Crispy Treats"), a smoking blend. They are rescue candidates only: the model decides.
+# Chocolate, bars and "edible" are not among them: a chocolate bar with nothing else is a sweet,
+# "edible glitter" is not food for a high, and a sweet sold by its strength, beside a cannabis
+# word or as "edibles" is an edible by rule (`nlp/edibles.py`).
 PRODUCT_WORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("cannabis", "cannabis", re.compile(
-        r"(?<![^\W_])(?:edibles?|brownies?|cookies?|gumm(?:y|ies)|cand(?:y|ies)|chocolates?|"
-        r"choco|bars?|treats?|tarts?|pops?|lollipops?|lollis?|suckers?|caramels?|toffees?|"
+        r"(?<![^\W_])(?:brownies?|cookies?|gumm(?:y|ies)|cand(?:y|ies)|"
+        r"treats?|tarts?|pops?|lollipops?|lollis?|suckers?|caramels?|toffees?|"
         r"cupcakes?|cakes?|popcorn|krispies|crispy|crispies|peanut\sbutter|cups?|"
         r"tinctures?|canna\w*)(?![^\W_])")),
     ("synthetic cannabinoid (unspecified)", "synthetic_cannabinoid", re.compile(
@@ -67,6 +70,13 @@ def product_candidates(folded: Mapping[str, str]) -> list[dict[str, Any]]:
                             "field": field})
                 break
     return out
+
+
+def _sweet_as_hash(candidate: Mapping[str, Any]) -> bool:
+    """"Chocolate" the rules did not read as hashish stays a sweet: it is hash only with a
+    cannabis context, which the rules decide (an edible is rescued as `cannabis` instead)."""
+    return (candidate.get("name") == "hashish"
+            and str(candidate.get("text", "")).lower().startswith("choco"))
 
 
 def collision_prone(substance: Mapping[str, Any]) -> bool:
@@ -108,6 +118,7 @@ def arbitrate(result: dict[str, Any], cats: Mapping[str, float],
           and not any(f in flags for f in _LISTING_RULE_FLAGS)):
         for c in candidates:
             if (cats.get(f"CLASS_{c.get('class')}", 0.0) >= RESCUE_CLASS_MIN
+                    and not _sweet_as_hash(c)
                     and all(s["name"] != c.get("name") for s in found)):
                 found.append({"name": c["name"], "class": c["class"], "text": c["text"],
                               "start": c["start"], "end": c["end"], "field": c["field"],

@@ -22,12 +22,12 @@ _TELEGRAM_LINK_RE = re.compile(r"(?:https?://)?(?:t|telegram)\.me/(?:joinchat/|\
 # "telegram: @handle", "TG - handle", "wickr me: handle", "threema ABCD1234", and the
 # obfuscated spellings of the markets ("w.i.c.k.r :--> x", "Wick...r...x", "k1k....x")
 _APP_RE = re.compile(
-    r"(?=[tswkembid])(?<![\w])(?P<app>telegram|telegramm|tg|signal|session|threema|wire|"
+    r"(?=[tswkembid])(?<![\w])(?P<app>telegram|telegramm|telgram|teleg|tele|tg|signal|session|threema|wire|"
     r"w\W{0,4}[i1!]{1,2}\W{0,4}c?\W{0,4}k{1,2}\W{0,4}r(?:\s?me(?![a-z]))?|"
     r"k\W?[i1!]{1,2}\W?k|snapchat|snap|whatsapp|whats\s?app|wa|element|matrix|briar|simplex|icq|"
     r"skype|discord)(?![a-z])"
-    r"(?P<between>(?:\s?(?:id|user(?:name)?|name|handle|me|contact|messenger|app)(?![a-z]))*"
-    r"[\s:=\-–>@.*…,?]{0,16})"
+    r"(?P<between>(?:[\s\-/]?(?:id|user(?:name)?|name|handle|me|contact|messenger|app)(?![a-z]))*"
+    r"[\s:;=\-–>@.*…,?/(\[\"'“]{0,40})"
     r"(?P<handle>@?[A-Za-z0-9_][A-Za-z0-9_.\-+#:]{2,80})",
     re.IGNORECASE,
 )
@@ -35,6 +35,7 @@ _APP_RE = re.compile(
 _APP_AT_RE = re.compile(_APP_RE.pattern.replace("(?=[tswkembid])(?<![\\w])", "", 1), re.IGNORECASE)
 _OBFUSCATED_APP_RE = re.compile(r"[\W1!]")
 _APP_KIND = {"telegram": "telegram", "telegramm": "telegram", "tg": "telegram",
+             "telgram": "telegram", "teleg": "telegram", "tele": "telegram",
              "signal": "signal", "session": "session", "threema": "threema", "wickr": "wickr",
              "wickrme": "wickr", "wire": "wire", "kik": "kik", "snapchat": "snapchat",
              "snap": "snapchat", "whatsapp": "whatsapp", "wa": "whatsapp", "element": "matrix",
@@ -43,7 +44,12 @@ _APP_KIND = {"telegram": "telegram", "telegramm": "telegram", "tg": "telegram",
 # App names that are also ordinary words: a handle needs an explicit "app: handle" / "@handle".
 _WORDY_APPS = frozenset({"tg", "wa", "snap", "signal", "session", "wire", "element", "matrix",
                          "briar", "kik", "icq", "skype", "discord", "whatsapp", "snapchat",
-                         "telegram", "telegramm", "simplex"})
+                         "telegram", "telegramm", "telgram", "teleg", "tele", "simplex"})
+# "Telegram ID name", "Signal username name": the keyword makes the handle explicit
+_EXPLICIT_WORD_RE = re.compile(r"(?<![a-z])(?:id|user(?:name)?|handle)(?![a-z])", re.IGNORECASE)
+# a link's domain is not a handle ("Telegram: t.me/name" gives the name from the link)
+_LINK_DOMAINS = frozenset({"t.me", "telegram.me", "wa.me", "signal.me", "threema.id"})
+_ICQ_UIN_RE = re.compile(r"\d{3}[ \-]?\d{3}[ \-]?\d{3,4}(?![\d])|\d{5,10}(?![\d])")
 _SESSION_ID_RE = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 _THREEMA_ID_RE = re.compile(r"^[A-Z0-9*][A-Z0-9]{7}$")
 _PHONE_HINT_RE = re.compile(r"(?<![\w+])\+\s?\d[\d\s().\-]{6,18}\d")
@@ -54,7 +60,8 @@ _STOP_HANDLES = {"name", "before", "after", "from", "aus", "now", "asap", "today
                  "message", "msg", "available", "number", "id", "user", "handle", "is", "at",
                  "on", "via", "with", "account", "group", "channel", "protocol", "messenger",
                  "private", "chat", "orders", "order", "customers", "support", "update",
-                 "updates", "news", "here", "link", "below", "above", "key", "sessions"}
+                 "updates", "news", "here", "link", "below", "above", "key", "sessions", "ask",
+                 "pm", "dm", "inbox", "soon", "later", "none", "tba", "profile", "bio", "see"}
 
 _FPR_RE = re.compile(
     r"(?=[0-9A-Fa-f])(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])"
@@ -137,7 +144,7 @@ def _clean_email(value: str) -> str | None:
 
 
 def _norm_handle(h: str) -> str:
-    return h.strip(".,;:)(-").lstrip("@")
+    return h.strip(".,;:)(-[]\"'“”").lstrip("@")
 
 
 def _app_name(raw: str) -> str | None:
@@ -233,10 +240,17 @@ def find_contacts(text: str) -> list[dict[str, str]]:
             # the handle ran into the next words: read them again ("x25KIK....x25")
             pos = m.start("handle") + max(raw_handle.find(handle), 0) + len(handle)
             cut = True
-        if len(handle) < 3 or re.sub(r"\d+$", "", handle.lower()) in _STOP_HANDLES:
+        if (len(handle) < 3 or re.sub(r"\d+$", "", handle.lower()) in _STOP_HANDLES
+                or handle.lower() in _LINK_DOMAINS or _app_name(handle) is not None):
             continue
         between = m.group("between")
-        explicit = raw_handle.startswith("@") or any(c in between for c in ":=-–>@.*…")
+        if any(q in between for q in "\"'“"):
+            # a quoted handle closes its quote: 'Wickr "name"', not 'the app "Wickr me"But'
+            end = m.start("handle") + max(raw_handle.find(handle), 0) + len(handle)
+            if text[end : end + 1] not in ("\"", "'", "”"):
+                continue
+        explicit = (raw_handle.startswith("@") or any(c in between for c in ":=-–>@.*…")
+                    or _EXPLICIT_WORD_RE.search(between) is not None)
         if app in _WORDY_APPS and not explicit:
             continue  # "wire transfer", "fast session", "tg" + a word: not a handle
         if kind == "threema":
@@ -245,6 +259,8 @@ def find_contacts(text: str) -> list[dict[str, str]]:
             handle = handle.upper()
         elif kind == "session":
             continue  # Session IDs are caught by their shape above
+        elif kind == "icq" and (uin := _ICQ_UIN_RE.match(text, m.start("handle"))) is not None:
+            handle = re.sub(r"\D", "", uin.group())  # an ICQ number: "icq = 747 165 525"
         elif handle.startswith("+") or handle.replace("-", "").replace(".", "").isdigit():
             continue  # a number: the phone pass below reads it
         elif not any(c.isalpha() for c in handle):

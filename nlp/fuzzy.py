@@ -31,8 +31,12 @@ MIN_LEN = 6
 _TOKEN_RE = re.compile(r"[^\W\d_]{6,}")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 # Product-form endings of German (and Dutch) compounds, longest first.
-_COMPOUND_ENDINGS = ("kristallen", "kristalle", "tabletten", "kristall", "kristal", "pulver",
-                     "poeder", "pillen", "paste", "pasta", "bluten", "base", "salz", "hcl")
+_COMPOUND_ENDINGS = ("kristallen", "kristalle", "tabletten", "kristall", "kristal", "crystals",
+                     "pulver", "poeder", "powder", "shards", "pillen", "paste", "pasta", "bluten",
+                     "bricks", "brick", "base", "salz", "hcl")
+# A name glued after an amount's unit, where line breaks or spaces were lost: "1gCocaine",
+# "5gMDMA", "10xXanax" (the unit, then the name, read exactly or as a misspelling).
+_AFTER_UNIT_RE = re.compile(r"(?<=\d)(mg|kg|gr|ml|ug|oz|g|x)([^\W\d_]{3,})")
 _MIN_HEAD = 4
 
 
@@ -144,10 +148,30 @@ def lookup(token: str) -> tuple[int, lexicon.Term, str] | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _after_unit(name: str) -> lexicon.Term | None:
+    """The substance a letter run glued after a unit names, exactly or misspelled."""
+    idx = _index()
+    term = idx.terms.get(name)
+    if term is not None:
+        return None if term.ambiguous or term.is_cas else term
+    found = nearest(name)
+    return found[0] if found is not None else None
+
+
 def find(folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, lexicon.Term, str]]:
     """(start, end, term, how) for letter runs of 6+ letters that no span of `covered` (sorted,
-    non-overlapping) touches."""
+    non-overlapping) touches, and for names glued after a unit ("1gcocaine")."""
     out = []
+    for m in _AFTER_UNIT_RE.finditer(folded) if any(c.isdigit() for c in folded) else ():
+        s, e = m.span(2)
+        if any(cs < e and s < ce for cs, ce in covered):
+            continue
+        term = _after_unit(m.group(2))
+        if term is not None:
+            out.append((s, e, term, "compound"))
+    if out:
+        covered = sorted([*covered, *((s, e) for s, e, _, _ in out)])
     i, n = 0, len(covered)
     for m in _TOKEN_RE.finditer(folded):
         s, e = m.span()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from nlp import offers, quantities, substances
+from nlp import blotters, edibles, offers, quantities, substances
 from nlp.context import load as load_context
 from nlp.fold import fold, leet
 from nlp.lexicon import load as load_lexicon
@@ -43,7 +43,8 @@ _NON_DRUG_TITLE_RE = re.compile(
     r"t-?shirt|hoodie|poster|sticker|stickers|lighter|ashtray|vaporizer|"
     r"vaporiser|dab\srig|stash\sbox|fake\sid|passport|driver'?s\slicen[cs]e|"
     r"account|accounts|login|logins|cvv|dumps|fullz|netflix|spotify|paypal|giftcard|"
-    r"gift\scard|software|hacking|tutorial|template|templates)(?![^\W_])"
+    r"gift\scard|software|hacking|tutorial|template|templates|"
+    r"blank\sblotters?)(?![^\W_])"
 )
 _COUNTERFEIT_RE = re.compile(
     r"(?<![^\W_])(?:press|pressed|presses|pressies|fake|fakes|replica|counterfeit|"
@@ -53,6 +54,7 @@ _COUNTERFEIT_RE = re.compile(
 _MEDICINE_CLASSES = frozenset({"opioid", "benzodiazepine", "medicine_other", "sedative"})
 _NOT_MEDICINE = frozenset({"heroin", "opium", "GHB", "GBL", "kratom", "1,4-butanediol"})
 _NEAR_QUANTITY = 12  # characters between a one-letter alias and a quantity
+_STREET_NAME_CONFIDENCE = 0.7  # an ambiguous alias read in drug context (see `_offered`)
 
 
 def offered(texts: dict[str, str], folded: dict[str, str],
@@ -76,6 +78,20 @@ def offered(texts: dict[str, str], folded: dict[str, str],
         # paraphernalia, test kits, accounts: the drug is named, not sold
         flags.append("non_drug")
         mentions, found = mentions + found, []
+
+    elif not found and not mentions:
+        fields = {f: folded[f] for f in TEXT_FIELDS}
+        # a product form sold as a drug names none: "Quad Dose Brownies", "Tabs 10x 150ug"
+        product = (edibles.edible(texts, fields, ctx)
+                   or blotters.blotter(texts, fields, {f: measures[f] for f in TEXT_FIELDS}))
+        if product is not None:
+            found = [product]
+    elif found and all(s["confidence"] <= _STREET_NAME_CONFIDENCE and s["class"] != "cannabis"
+                       for s in found):
+        # a sweet named by a street name of another drug is an edible: "Bomb Brownies"
+        sweet = edibles.edible(texts, {f: folded[f] for f in TEXT_FIELDS}, ctx, street_name=True)
+        if sweet is not None and all(s["field"] == sweet["field"] for s in found):
+            found = [sweet]
 
     if any(s["class"] == "precursor" for s in found):
         flags.append("precursor")

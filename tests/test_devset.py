@@ -45,9 +45,9 @@ TARGETS = {
 FLOORS_BELOW_TARGET = {"quantity_exact": 0.83}
 NONDRUG_FP_MAX = 0.005
 # On all 12,751 Agora rows (the population); the 949 unique listings weigh each
-# listing once, and their coverage is not at the target yet (0.937): floor below it.
+# listing once, and their coverage is not at the target yet (0.948): floor below it.
 CATEGORY_FLOORS = {"coverage": 0.95, "agreement": 0.95}
-UNIQUE_CATEGORY_FLOORS = {"coverage": 0.93, "agreement": 0.95}
+UNIQUE_CATEGORY_FLOORS = {"coverage": 0.94, "agreement": 0.95}
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 DEV_DIR = GOLD_DIR / "dev"

@@ -31,7 +31,7 @@ def test_an_x_after_a_bracketed_amount_multiplies() -> None:
 
 
 @pytest.mark.parametrize(("title", "expected"), [
-    ("POTENT brownies x10, 100mg each", ["cannabis"]),   # no name: the model reads an edible
+    ("POTENT brownies x10, 100mg each", ["cannabis"]),   # no name: sold by its strength
     ("Double dose rice crispy treats (10 pack)", ["cannabis"]),
     ("Grandma's brownie recipe book (PDF)", []),          # a guide stays a guide
 ])
@@ -44,8 +44,9 @@ def test_the_product_word_alone_is_not_enough_without_the_model() -> None:
     from nlp.pipeline import extractor, rules_only
 
     rules_alone = extractor(rules_only())
-    for title in ("POTENT brownies x10, 100mg each", "Double dose rice crispy treats (10 pack)"):
+    for title in ("Lemon tarts 10x", "Caramel popcorn bag (3 pack)"):
         assert rules_alone({"title": title})["substances"] == []
+        assert names(title) == ["cannabis"]
 
 
 def test_a_comma_ends_a_comparison() -> None:

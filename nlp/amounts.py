@@ -19,7 +19,7 @@ TEXT_FIELDS = ("title", "description")
 _DOSAGE_CLASSES = frozenset({"opioid", "benzodiazepine", "medicine_other", "sedative",
                              "steroid"})
 # Medicines sold as pills although their class is not a medicine class: amounts are doses.
-_PHARMA_NAMES = frozenset({"methylphenidate", "modafinil", "armodafinil", "phentermine",
+_PHARMA_NAMES = frozenset({"methylphenidate", "modafinil", "armodafinil", "phentermine", "ephedrine",
                            "dextromethorphan", "sildenafil", "tadalafil"})
 _PHARMA_BRANDS = frozenset({"adderall", "adderal", "aderall", "adderallxr", "dexedrine",
                             "vyvanse", "elvanse", "evekeo", "attentin", "dexies", "zenzedi",
@@ -40,9 +40,10 @@ def _fluid(q: quantities.Amount) -> quantities.Amount:
                    imperial=False, ounces=False)
 
 
-def listing_measures(folded: dict[str, str],
-                     hits: dict[str, list[substances.Hit]]) -> dict[str, quantities.Measures]:
-    """The quantities and doses of each field, read in the light of the whole listing."""
+def listing_measures(folded: dict[str, str], hits: dict[str, list[substances.Hit]],
+                     texts: dict[str, str] | None = None) -> dict[str, quantities.Measures]:
+    """The quantities and doses of each field, read in the light of the whole listing
+    (`texts`: the fields as written, whose case shows words glued together)."""
     dosage_form = any(quantities.has_dosage_form(folded[f]) for f in TEXT_FIELDS)
     unambiguous = [h for f in TEXT_FIELDS for h in hits[f] if not h.term.ambiguous]
     medicine = any(
@@ -52,7 +53,7 @@ def listing_measures(folded: dict[str, str],
     )
     measures = {
         f: quantities.measures(folded[f], dosage_context=dosage_form or medicine,
-                               title=f == "title")
+                               title=f == "title", raw=texts.get(f) if texts else None)
         for f in TEXT_FIELDS
     }
     for f in TEXT_FIELDS:  # "3 MMC (Pulver)": the 3 opens the name, it is not a count
@@ -60,6 +61,7 @@ def listing_measures(folded: dict[str, str],
             (h.start, h.end) for h in hits[f]
             if not h.term.ambiguous and folded[f][h.start].isdigit()])
     has_count = any(q.unit == "unit" for f in TEXT_FIELDS for q in measures[f].quantities)
+    cartridges = quantities.sells_cartridges(folded["title"])
     sizes: set[tuple[float, str]] = set()
     by_volume = any(h.term.entry.canonical in _SOLD_BY_VOLUME for h in unambiguous)
     if not by_volume:
@@ -69,17 +71,32 @@ def listing_measures(folded: dict[str, str],
         m = measures[f]
         m.quantities, m.doses = quantities.per_unit(
             folded[f], m.quantities, m.doses, has_count=has_count, container_sizes=sizes,
-            sold_by_volume=by_volume)
+            sold_by_volume=by_volume, cartridges=cartridges)
     if any(_LIQUID_RE.search(folded[f]) for f in TEXT_FIELDS):
         # a syrup's ounces are fluid ounces: "16 oz" of lean is 473 ml, not 454 g
         for f in TEXT_FIELDS:
             measures[f].quantities = [_fluid(q) for q in measures[f].quantities]
     # an amount read as a per-unit strength once is one everywhere in the listing
-    per_unit = {(d.value, d.unit) for f in TEXT_FIELDS for d in measures[f].doses}
+    # (in milligrams: "240mg total" is the "0.24 gram" of the same chocolates)
+    per_unit = {_in_mg(d) for f in TEXT_FIELDS for d in measures[f].doses}
+    for f in TEXT_FIELDS:
+        measures[f].quantities = [q for q in measures[f].quantities if _in_mg(q) not in per_unit]
+    # "1 Ounce" in the title and "28 grams" in the description: one amount, the grams win
+    metric = [q for f in TEXT_FIELDS for q in measures[f].quantities if not q.imperial]
     for f in TEXT_FIELDS:
         measures[f].quantities = [q for q in measures[f].quantities
-                                  if (q.value, q.unit) not in per_unit]
+                                  if not (q.imperial and any(_same_amount(q, g) for g in metric))]
     return measures
+
+
+def _same_amount(imperial: quantities.Amount, metric: quantities.Amount) -> bool:
+    """Within rounding: 1 oz is 28 g, a QP 112 g, a pound 448 g, an eighth 3.5 g."""
+    return metric.unit == imperial.unit and 0.97 <= metric.value / imperial.value <= 1.03
+
+
+def _in_mg(a: quantities.Amount) -> tuple[float, str]:
+    factor = {"g": 1000.0, "mg": 1.0, "ug": 0.001}.get(a.unit)
+    return (round(a.value * factor, 6), "mg") if factor is not None else (a.value, a.unit)
 
 
 def listing_purity(folded: dict[str, str], hits: dict[str, list[substances.Hit]]) -> float | None:
@@ -92,11 +109,14 @@ def listing_purity(folded: dict[str, str], hits: dict[str, list[substances.Hit]]
 
 
 def amounts_out(measures: dict[str, quantities.Measures], kind: str) -> list[dict[str, Any]]:
-    """Distinct `{value, unit}` amounts of one kind ("quantities" or "doses"), in text order."""
+    """Distinct amounts of one kind ("quantities" or "doses"), as `{value, unit}` in text order
+    (`.1g (100mg)` is one amount)."""
     out: list[dict[str, Any]] = []
+    seen: set[tuple[float, str]] = set()
     for f in TEXT_FIELDS:
         for a in getattr(measures[f], kind):
-            item = {"value": a.value, "unit": a.unit}
-            if item not in out:
-                out.append(item)
+            key = _in_mg(a)
+            if key not in seen:
+                seen.add(key)
+                out.append({"value": a.value, "unit": a.unit})
     return out

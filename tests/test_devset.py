@@ -42,7 +42,7 @@ TARGETS = {
     "quantity_exact": 0.93,
 }
 # Targets not reached yet: the floor asserted instead (today's figure, rounded down).
-FLOORS_BELOW_TARGET = {"quantity_exact": 0.83}
+FLOORS_BELOW_TARGET = {"quantity_exact": 0.92}
 NONDRUG_FP_MAX = 0.005
 # On all 12,751 Agora rows (the population); the 949 unique listings weigh each
 # listing once, and their coverage is not at the target yet (0.948): floor below it.

@@ -18,7 +18,7 @@ class Amounts:
 
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
-        state.measures = amounts.listing_measures(state.folded, state.hits)
+        state.measures = amounts.listing_measures(state.folded, state.hits, state.texts)
         state.quantities = amounts.amounts_out(state.measures, "quantities")
         put(doc, quantities=state.quantities, doses=amounts.amounts_out(state.measures, "doses"),
             purity=amounts.listing_purity(state.folded, state.hits))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -115,10 +115,16 @@ def countries(text: str) -> list[str]:
     """ISO 3166-1 alpha-2 codes (or `EU`, `WORLDWIDE`) named in `text`, in order, unique."""
     if not text:
         return []
-    text = text[:MAX_SHORT_FIELD_CHARS]
+    return list(_countries(text[:MAX_SHORT_FIELD_CHARS]))
+
+
+@lru_cache(maxsize=8192)
+def _countries(text: str) -> tuple[str, ...]:
+    """`countries`, memoised: a short field, and markets repeat a few values ("Germany",
+    "Worldwide") on thousands of listings."""
     folded = fold(text)
     if folded.strip(" .!*") in _NONE:
-        return []
+        return ()
     names, longest = _index()
     # ISO codes count only when written in capitals ("DE", "NL", "US", "DEU"): "and", "can" or
     # "per" in lower case are words, not Andorra, Canada or Peru.
@@ -147,7 +153,7 @@ def countries(text: str) -> list[str]:
         if code not in out:
             out.append(code)
         i += n
-    return out
+    return tuple(out)
 
 
 def country_at(text: str, start: int,

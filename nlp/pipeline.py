@@ -9,6 +9,7 @@ never imported Vigil can `spacy.load` it too). `pipe()` is the batch path: `nlp.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
@@ -107,10 +108,23 @@ def load(rates: RateTable | None = None) -> Language:
     return pipeline
 
 
+# Touches what loads on first use: the lexicon's indexes, the language model, the rate tables.
+_WARM_UP = {"title": "Warm-up: 1g cocaine, 10 x 2mg pills", "price": "$10", "ships_from": "USA",
+            "description": "Top quality, shipped from Germany with DHL, stealth packaging."}
+
+
 @cache
 def shared() -> Language:
-    """One pipeline per process for `nlp.extract` (loading costs about a second)."""
-    return load()
+    """One pipeline per process for `nlp.extract` (loading costs about a second).
+
+    It is warmed up (one listing), then everything loaded so far is frozen out of the garbage
+    collector's sight (`gc.freeze()`): these objects live as long as the process, and each
+    full collection would walk them again (about 6 % of the pipeline's time on real listings)."""
+    pipeline = load()
+    pipeline(listing_doc(pipeline, _WARM_UP))
+    gc.collect()
+    gc.freeze()
+    return pipeline
 
 
 def pipe(records: Iterable[Mapping[str, Any]], *, on: date | None = None,

@@ -9,7 +9,6 @@ method right after a negation ("no tracking", "kein DHL") is not advertised.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import yaml
 
 from nlp.fold import fold
 from nlp.lexicon import LEXICON_DIR, LexiconError, cas_valid
+from nlp.prefix_regex import finditer_at, word_starts
 
 KINDS = frozenset({"post", "courier", "parcel_locker", "stealth", "dead_drop", "express", "tracked",
                    "supplier"})
@@ -51,25 +51,13 @@ class Shipping:
     folded_keys: Mapping[str, Method]
     exact_keys: Mapping[str, Method]
     cue_res: Mapping[str, re.Pattern[str]]
-    # the first token of every pattern, by length: a text none of whose words begins with one
-    # cannot match, and most listings name no carrier (a set lookup is cheaper than the regex)
-    firsts: Mapping[int, frozenset[str]] = dataclasses.field(default_factory=dict)
+    # where a word begins with the first token of some pattern: a match can start nowhere else
+    # (`_matches` tries the alternations there only), and most listings name no carrier
+    starts_re: re.Pattern[str] | None = None
 
 
-def _firsts(patterns: list[list[str]]) -> dict[int, frozenset[str]]:
-    by_length: dict[int, set[str]] = {}
-    for tokens in patterns:
-        first = fold(tokens[0])
-        by_length.setdefault(len(first), set()).add(first)
-    return {n: frozenset(words) for n, words in by_length.items()}
-
-
-def _may_match(sh: Shipping, folded: str) -> bool:
-    for word in set(_TOKEN_RE.findall(folded)):
-        for n, words in sh.firsts.items():
-            if len(word) >= n and word[:n] in words:
-                return True
-    return False
+def _starts_re(patterns: list[list[str]]) -> re.Pattern[str] | None:
+    return word_starts({fold(tokens[0]) for tokens in patterns}) if patterns else None
 
 
 def _key(text: str) -> str:
@@ -142,7 +130,7 @@ def parse(data: Any) -> Shipping:
         folded_keys=folded_keys,
         exact_keys=exact_keys,
         cue_res={"shipping": _words(data, "shipping_cues"), "dead_drop": _words(data, "dead_drop_cues")},
-        firsts=_firsts(folded_patterns + exact_patterns),
+        starts_re=_starts_re(folded_patterns + exact_patterns),
     )
 
 
@@ -194,7 +182,7 @@ _CAS_RE = re.compile(r"(?<![\d-])\d{2,7}-\d{2}-\d(?![\d-])")
 
 def has_cas(text: str) -> bool:
     """True when the text names a chemical by a CAS number whose check digit holds."""
-    return any(cas_valid(m.group()) for m in _CAS_RE.finditer(text))
+    return "-" in text and any(cas_valid(m.group()) for m in _CAS_RE.finditer(text))
 
 
 def _suppliers(text: str) -> list[tuple[str, int, int]]:
@@ -238,24 +226,25 @@ def _cue(sh: Shipping, cue: str, folded: str, start: int, end: int) -> bool:
 def _matches(sh: Shipping, text: str, folded: str) -> list[tuple[Method, int, int]]:
     found: list[tuple[Method, int, int]] = []
     taken: list[tuple[int, int]] = []
-    if not _may_match(sh, folded):
+    if sh.starts_re is None or sh.starts_re.search(folded) is None:
         return found
     if sh.exact_re is not None:
         for m in sh.exact_re.finditer(text):
             found.append((sh.exact_keys[_key(m.group())], m.start(), m.end()))
             taken.append(m.span())
     if sh.folded_re is not None:
-        for m in sh.folded_re.finditer(folded):
+        for m in finditer_at(sh.folded_re, sh.starts_re, folded):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             found.append((sh.folded_keys[_key(m.group())], m.start(), m.end()))
     return sorted(found, key=lambda f: f[1])
 
 
-def find(texts: Mapping[str, str], *, offers_drug: bool = False,
-         offers_chemical: bool = False) -> list[dict[str, Any]]:
+def find(texts: Mapping[str, str], *, offers_drug: bool = False, offers_chemical: bool = False,
+         folded_texts: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """`shipping_methods` of a listing: `[{name, kind, text, start, end, field}]`, one per
-    (name, kind), first occurrence (title first). `texts` maps field -> text (already bounded).
+    (name, kind), first occurrence (title first). `texts` maps field -> text (already bounded),
+    `folded_texts` field -> `fold(text)` when the caller has them.
 
     `offers_drug`: the listing offers a substance (stealth words then need no shipping cue);
     `offers_chemical`: it offers a precursor or a chemical by CAS number (suppliers count)."""
@@ -266,7 +255,7 @@ def find(texts: Mapping[str, str], *, offers_drug: bool = False,
     for field, text in texts.items():
         if not text:
             continue
-        folded = fold(text)
+        folded = folded_texts[field] if folded_texts is not None else fold(text)
         matches = _matches(sh, text, folded)
         carriers = [(s, e) for m, s, e in matches if m.cue is None and m.kind in CARRIER_KINDS]
         for method, start, end in matches:

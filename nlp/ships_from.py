@@ -15,6 +15,7 @@ import yaml
 from nlp.countries import country_at
 from nlp.fold import fold
 from nlp.lexicon import LEXICON_DIR, LexiconError
+from nlp.prefix_regex import finditer_at, word_starts
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
 # Articles and elisions between the phrase and the name: "from the Netherlands", "dall'Italia",
@@ -24,13 +25,15 @@ _ARTICLE_RE = re.compile(
     r"do|da|dos|a|uit)(?![^\W_'])\s*|['’:\-–]\s*)*\s*"
 )
 _LIST_RE = re.compile(r"\s*(?:,|/|&|\+|and|und|et|y|e|en|i|or|oder|ou|o|and/or)\s*")
-_ENGLISH_VERB = r"(?:ship|ships|shipping|shipped|dispatch|dispatched|send|sent|sending|post|posted)"
+_ENGLISH_VERBS = ("ship", "ships", "shipping", "shipped", "dispatch", "dispatched", "send", "sent",
+                  "sending", "post", "posted")
+_ENGLISH_VERB = f"(?:{'|'.join(_ENGLISH_VERBS)})"
 MAX_COUNTRIES = 5
 MAX_PHRASES = 50  # phrases looked at per text: a text repeating "ships from" is not more telling
 
 
 @cache
-def _data() -> tuple[re.Pattern[str], dict[tuple[str, ...], str]]:
+def _data() -> tuple[re.Pattern[str], re.Pattern[str], dict[tuple[str, ...], str]]:
     data = yaml.safe_load((LEXICON_DIR / "_shipping.yaml").read_text(encoding="utf-8"))
     section = data.get("ships_from") if isinstance(data, dict) else None
     if not isinstance(section, dict) or not isinstance(section.get("phrases"), list):
@@ -41,20 +44,23 @@ def _data() -> tuple[re.Pattern[str], dict[tuple[str, ...], str]]:
     # "we ship only from", "shipping worldwide from": up to two words between verb and "from"
     flexible = rf"{_ENGLISH_VERB}(?:\s+[^\W\d_]+){{1,2}}\s+from"
     regex = re.compile(rf"(?<![^\W_])(?:{alt}|{flexible})(?![^\W_])")
+    # where a phrase can begin: its first word, or an English verb of the flexible form
+    starts = word_starts({p[0] for p in phrases if p} | set(_ENGLISH_VERBS))
     raw_forms = section.get("country_forms") or {}
     forms = {tuple(_TOKEN_RE.findall(fold(k))): str(v) for k, v in raw_forms.items()}
-    return regex, forms
+    return regex, starts, forms
 
 
-def find(texts: Mapping[str, str]) -> list[str]:
-    """Countries (ISO 3166-1 alpha-2, `EU`) the texts say the listing ships from, in order."""
-    regex, forms = _data()
+def find(texts: Mapping[str, str], folded_texts: Mapping[str, str] | None = None) -> list[str]:
+    """Countries (ISO 3166-1 alpha-2, `EU`) the texts say the listing ships from, in order
+    (`folded_texts`: `fold` of each text, when the caller has them)."""
+    regex, starts, forms = _data()
     out: list[str] = []
-    for text in texts.values():
+    for field, text in texts.items():
         if not text:
             continue
-        folded = fold(text)
-        for i, m in enumerate(regex.finditer(folded)):
+        folded = folded_texts[field] if folded_texts is not None else fold(text)
+        for i, m in enumerate(finditer_at(regex, starts, folded)):
             if i >= MAX_PHRASES:
                 break
             pos = _ARTICLE_RE.match(folded, m.end()).end()  # type: ignore[union-attr]

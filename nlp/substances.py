@@ -24,7 +24,7 @@ from nlp.fold import fold, leet
 
 _PIECE_RE = re.compile(r"[^\W\d_]+|\d+")
 # Between two pieces that may be joined: nothing, or a short run of these.
-_JOINABLE_GAP = frozenset(" -_.*·'’~")
+_JOINABLE_GAP_CHARS = " -_.*·'’~"
 _MAX_PIECES = 14
 # Inflection endings in the EU's languages (folded), longest first.
 _SUFFIXES = ("ami", "ach", "ow", "om", "em", "es", "en", "ie", "ou", "um", "s", "e", "n", "a",
@@ -92,30 +92,38 @@ def _scan(folded: str, idx: _Index) -> list[Hit]:
             else:
                 break
         best: tuple[int, int, lexicon.Term, str] | None = None  # (piece index, end, term, how)
-        joined = ""
-        for j in range(_MAX_PIECES):
+        joined = buf[0][2]
+        term = terms.get(joined)
+        if term is not None:
+            best = (0, buf[0][1], term, "exact")
+        else:
+            t = inflected.get(joined)
+            if t is not None:
+                best = (0, buf[0][1], t, "inflected")
+        j = 1
+        while j < _MAX_PIECES and joined in prefixes:
             if j == len(buf):
                 m = next(it, None)
                 if m is None:
                     break
                 buf.append((m.start(), m.end(), m.group()))
             start_j, end_j, text_j = buf[j]
-            if j > 0:
-                gap_start = buf[j - 1][1]
-                if start_j - gap_start > 2:
-                    break
-                if any(c not in _JOINABLE_GAP for c in folded[gap_start:start_j]):
-                    break
-            joined += text_j
+            longer = joined + text_j
+            if longer not in starts:  # neither an alias, an inflection nor the start of one
+                break
+            gap_start = buf[j - 1][1]
+            # at most two characters, all joinable (`strip` leaves nothing of them)
+            if start_j - gap_start > 2 or folded[gap_start:start_j].strip(_JOINABLE_GAP_CHARS):
+                break
+            joined = longer
             term = terms.get(joined)
             if term is not None:
-                best = (j, end_j, term, "exact" if j == 0 or _glued(buf, 0, j) else "joined")
+                best = (j, end_j, term, "exact" if _glued(buf, 0, j) else "joined")
             else:
                 t = inflected.get(joined)
                 if t is not None:
                     best = (j, end_j, t, "inflected")
-            if joined not in prefixes:
-                break
+            j += 1
         if best is None:
             del buf[0]
             continue
@@ -156,19 +164,20 @@ def _pieces(folded: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _PIECE_RE.finditer(folded)]
 
 
-def find(text: str, folded: str | None = None) -> list[Hit]:
+def find(text: str, folded: str | None = None,
+         leeted: tuple[tuple[tuple[int, int], ...], str] | None = None) -> list[Hit]:
     """All lexicon aliases in `text`, left to right, non-overlapping, longest first
-    (`folded`: `fold(text)`, when the caller has it)."""
+    (`folded`: `fold(text)`, `leeted`: `leet_parts(folded)`, when the caller has them)."""
     if not text:
         return []
     if folded is None:
         folded = fold(text)
     idx = _index()
     hits = _scan(folded, idx)
-    spans, leeted = _leet(folded)
+    spans, leeted_text = leeted if leeted is not None else _leet(folded)
     if spans:
         extra = [
-            h for h in _scan(leeted, idx)
+            h for h in _scan(leeted_text, idx)
             if len(h.term.alias) >= _MIN_LEET_KEY
             and any(s < h.end and h.start < e for s, e in spans)
             and not any(
@@ -222,12 +231,14 @@ def leet_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=16)
-def _leet(folded: str) -> tuple[tuple[tuple[int, int], ...], str]:
-    """Leet spans and leet text of a folded field, computed once (the substance matcher and the
-    novel-candidate patterns both need them)."""
+def leet_parts(folded: str) -> tuple[tuple[tuple[int, int], ...], str]:
+    """Leet spans and leet text of a folded field (the substance matcher and the novel-candidate
+    patterns both need them: the pipeline computes them once per field)."""
     spans = tuple(leet_spans(folded))
     return spans, leet_text(folded, list(spans))
+
+
+_leet = lru_cache(maxsize=16)(leet_parts)
 
 
 def leet_text(folded: str, spans: list[tuple[int, int]] | None = None) -> str:

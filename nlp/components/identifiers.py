@@ -32,7 +32,7 @@ class Places:
         put(doc, languages=languages.detect(joined),
             # the record's own field wins; else a phrase in the text ("Versand aus Deutschland")
             ships_from=(countries(state.record.get("ships_from") or "")
-                        or ships_from.find(state.texts)),
+                        or ships_from.find(state.texts, state.folded)),
             ships_to=countries(state.record.get("ships_to") or ""))
         return doc
 
@@ -47,7 +47,7 @@ class Shipping:
         flags = get(doc, "flags") or []
         methods = [] if "guide" in flags else shipping.find(
             state.texts, offers_drug=bool(get(doc, "substances")),
-            offers_chemical="precursor" in flags)
+            offers_chemical="precursor" in flags, folded_texts=state.folded)
         put(doc, shipping_methods=methods)
         add_spans(doc, "shipping_methods", methods, "name", state.fields)
         return doc

@@ -23,6 +23,8 @@ class Work:
     record: dict[str, Any]
     fields: dict[str, tuple[int, int]]
     repaired: dict[str, repair.Repaired]  # the way back to raw offsets
+    # each field's leetspeak spans and leet-folded text (`substances.leet_parts`)
+    leet: dict[str, tuple[tuple[tuple[int, int], ...], str]] = field(default_factory=dict)
     hits: dict[str, list[substances.Hit]] = field(default_factory=dict)
     measures: dict[str, quantities.Measures] = field(default_factory=dict)
     quantities: list[dict[str, Any]] = field(default_factory=list)

@@ -20,7 +20,9 @@ class SubstanceMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         state = work(doc)
-        state.hits = {f: substances.find(state.texts[f], state.folded[f]) for f in TEXT_FIELDS}
+        state.leet = {f: substances.leet_parts(state.folded[f]) for f in TEXT_FIELDS}
+        state.hits = {f: substances.find(state.texts[f], state.folded[f], state.leet[f])
+                      for f in TEXT_FIELDS}
         matches = [{"field": f, "start": h.start, "end": h.end, "name": h.term.entry.canonical}
                    for f in TEXT_FIELDS for h in state.hits[f]]
         add_spans(doc, "substance_matches", matches, "name", state.fields)
@@ -79,7 +81,8 @@ class NovelCandidates:
             if not text:
                 continue
             known = [(h.start, h.end) for h in state.hits.get(f, [])]
-            for name, s, e in novel.find(text, state.folded[f], known, terms, seen):
+            leeted = state.leet[f][1] if f in state.leet else None
+            for name, s, e in novel.find(text, state.folded[f], known, terms, seen, leeted):
                 out.append({"text": text[s:e], "start": s, "end": e, "field": f, "pattern": name})
         put(doc, novel_candidates=out)
         if out:

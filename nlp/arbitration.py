@@ -89,11 +89,14 @@ def _not_offer(cats: Mapping[str, float]) -> float:
 
 
 def arbitrate(result: dict[str, Any], cats: Mapping[str, float],
-              candidates: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+              candidates: Sequence[Mapping[str, Any]] = (), *,
+              everyday: bool = False) -> dict[str, Any]:
     """`result` (not modified) with substances moved by the model's `cats` (see module doc).
 
     `candidates`: every alias the rules' matcher found (`{name, class, text, start, end,
-    field}`, e.g. `doc.spans["substance_matches"]`), accepted or not."""
+    field}`, e.g. `doc.spans["substance_matches"]`), accepted or not. `everyday`: the listing
+    uses the vocabulary of an everyday good (`non_drug_words`): the model rescues nothing
+    there, as the rules read no ambiguous alias there ("Bud Light cans", "candy for kids")."""
     # shallow: the lists are new, the items (never changed here) are shared
     out = {**result, **{key: list(result.get(key) or []) for key in ("substances", "mentions",
                                                                    "flags")}}
@@ -113,7 +116,7 @@ def arbitrate(result: dict[str, Any], cats: Mapping[str, float],
             found = back
             mentions = [m for m in mentions if m not in back]
             flags = [f for f in flags if f not in _LISTING_RULE_FLAGS]
-    elif (not found and not mentions and candidates and offer >= RESCUE_OFFER_MIN
+    elif (not found and not mentions and candidates and not everyday and offer >= RESCUE_OFFER_MIN
           and not_offer <= RESCUE_NOT_OFFER_MAX
           and not any(f in flags for f in _LISTING_RULE_FLAGS)):
         for c in candidates:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from nlp import listing_rules, novel, substances
 from nlp.arbitration import arbitrate, product_candidates
 from nlp.components.listing import work
+from nlp.context import load as load_context
 from nlp.doc import TEXT_FIELDS, add_spans, get, put
 from nlp.lexicon import load as load_lexicon
 
@@ -60,7 +61,10 @@ class Arbitration:
                        "field": f} for f in TEXT_FIELDS for h in state.hits[f]]
         candidates += [{**c, "text": state.texts[c["field"]][c["start"] : c["end"]]}
                        for c in product_candidates(state.folded)]
-        out = arbitrate(decided, doc.cats, candidates)
+        # only a listing where the rules kept nothing can be rescued: check the words there
+        everyday = (not decided["substances"] and not decided["mentions"]
+                    and any(load_context().non_drug(state.folded[f]) for f in TEXT_FIELDS))
+        out = arbitrate(decided, doc.cats, candidates, everyday=everyday)
         if out != decided:
             put(doc, substances=out["substances"], mentions=out["mentions"], flags=out["flags"])
             add_spans(doc, "substances", out["substances"], "name", state.fields)

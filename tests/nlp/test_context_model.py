@@ -301,6 +301,8 @@ def test_an_alias_the_rules_did_not_accept_is_rescued_when_the_model_reads_an_of
     denied = {"substances": [], "mentions": [weed], "flags": []}
     assert arbitrate(denied, OFFER, [weed])["substances"] == []
     assert arbitrate({**empty, "flags": ["guide"]}, OFFER, [weed])["substances"] == []
+    # nor in a listing that uses an everyday good's vocabulary
+    assert arbitrate(empty, OFFER, [weed], everyday=True)["substances"] == []
 
 
 def test_the_model_never_invents_a_substance():

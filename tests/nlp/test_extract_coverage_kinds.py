@@ -274,3 +274,12 @@ def test_more_cannabis_product_forms(title: str) -> None:
 @pytest.mark.parametrize("title", ["Manuka honey 500g", "Valerian tincture 100mg, 50ml", "Honey 1kg jar"])
 def test_honey_and_herbal_tinctures_are_not_cannabis(title: str) -> None:
     assert names(title) == []
+
+
+@pytest.mark.parametrize("title", [
+    "Bud Light cans x 12",                       # a beer, whatever the model reads
+    "Kids candy box 500g, mixed gummies",
+    "Gummy candy toys for children (set of 6)",
+])
+def test_the_model_rescues_nothing_in_a_listing_of_everyday_goods(title: str) -> None:
+    assert names(title) == []

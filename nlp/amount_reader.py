@@ -54,7 +54,8 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
     for m in pat.LONG_TOKEN_RE.finditer(folded):
         if not m.group().isalpha() and not pat.RUN_RE.search(m.group()):
             taken.append((m.start(), m.end()))
-    for m in pat.NOT_AMOUNT_BEFORE_SPAN_RE.finditer(folded):
+    molar = "mass" in folded or "weight" in folded or "wt" in folded or "mw" in folded
+    for m in pat.NOT_AMOUNT_BEFORE_SPAN_RE.finditer(folded) if molar else ():
         taken.append((m.start(), m.end()))
     for m in pat.SHIPPING_BRACKET_RE.finditer(written) if "(" in written else ():
         group = "bracket" if m.group("bracket") is not None else "bracket2"
@@ -206,7 +207,8 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
             taken.append((m.start(), m.end()))
             quantities.append(_dozen(m))
 
-    for m in pat.COUNT_FOR_PRICE_RE.finditer(folded) if dosage_context else ():
+    tiers = dosage_context and ("for" in folded or "@" in folded or "=" in folded)
+    for m in pat.COUNT_FOR_PRICE_RE.finditer(folded) if tiers else ():
         if free(m.start("num"), m.end("num")) and int(m.group("num")) > 0:
             taken.append((m.start("num"), m.end("num")))
             quantities.append(Amount(float(m.group("num")), "unit", m.start("num"), m.end("num"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from nlp import quantities, substances
 from nlp.lexicon import squeeze
+from nlp.prefix_regex import letter_first
 
 TEXT_FIELDS = ("title", "description")
 _DOSAGE_CLASSES = frozenset({"opioid", "benzodiazepine", "medicine_other", "sedative",
@@ -28,8 +29,8 @@ _PHARMA_BRANDS = frozenset({"adderall", "adderal", "aderall", "adderallxr", "dex
 _SOLD_BY_VOLUME = frozenset({"GHB", "GBL", "1,4-butanediol"})
 
 
-_LIQUID_RE = re.compile(r"(?<![^\W_])(?:syrup|syrups|sirup|lean|sizzurp|purple\sdrank|"
-                        r"cough\smedicine)(?![^\W_])")
+_LIQUID_RE = re.compile(letter_first(r"syrup|syrups|sirup|lean|sizzurp|purple\sdrank|"
+                        r"cough\smedicine", r"[^\W_]") + r"(?![^\W_])")
 _OUNCE_G, _FLUID_OUNCE_ML = 28.35, 29.5735
 
 

@@ -28,6 +28,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from nlp.prefix_regex import letter_first
+
 NOT_OFFER_MIN = 0.7
 OFFER_MAX_FOR_DEMOTE = 0.3
 SAFE_CONFIDENCE = 0.9
@@ -49,13 +51,13 @@ _LISTING_RULE_FLAGS = ("guide", "non_drug")
 # word or as "edibles" is an edible by rule (`nlp/edibles.py`).
 PRODUCT_WORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("cannabis", "cannabis", re.compile(
-        r"(?<![^\W_])(?:brownies?|cookies?|gumm(?:y|ies)|cand(?:y|ies)|"
+        letter_first(r"brownies?|cookies?|gumm(?:y|ies)|cand(?:y|ies)|"
         r"treats?|tarts?|pops?|lollipops?|lollis?|suckers?|caramels?|toffees?|"
         r"cupcakes?|cakes?|popcorn|krispies|crispy|crispies|peanut\sbutter|cups?|"
-        r"tinctures?|canna\w*)(?![^\W_])")),
+        r"tinctures?|canna\w*", r"[^\W_]") + r"(?![^\W_])")),
     ("synthetic cannabinoid (unspecified)", "synthetic_cannabinoid", re.compile(
-        r"(?<![^\W_])(?:spice|incense|herbal\sblend|smoking\sblend|synth\sblend|blends?|"
-        r"potpourri)(?![^\W_])")),
+        letter_first(r"spice|incense|herbal\sblend|smoking\sblend|synth\sblend|blends?|"
+        r"potpourri", r"[^\W_]") + r"(?![^\W_])")),
 )
 
 

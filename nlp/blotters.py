@@ -12,14 +12,16 @@ import re
 from typing import Any
 
 from nlp import quantities
+from nlp.prefix_regex import letter_first
 
-_FORM_RE = re.compile(
-    r"(?<![^\W_])(?:tabs?|blotters?|blotter\spaper|hits?|microdots?|gel\s?tabs?|sheets?|"
-    r"papers?|pappen|pappe|buvards?|kartonki|papierki|trips?)(?![^\W_])"
+_FORM_RE = re.compile(letter_first(
+    r"tabs?|blotters?|blotter\spaper|hits?|microdots?|gel\s?tabs?|sheets?|"
+    r"papers?|pappen|pappe|buvards?|kartonki|papierki|trips?", r"[^\W_]") + r"(?![^\W_])"
 )
-_NOT_LSD_RE = re.compile(
-    r"(?<![^\W_])(?:t3|t4|cytomel|liothyronine|levothyroxine|thyroxine|thyroid|vitamins?|b12|"
-    r"folic|selenium|biotin|iodine|clen|melatonin|patch|patches|nasal|spray|inhaler)(?![^\W_])"
+_NOT_LSD_RE = re.compile(letter_first(
+    r"t3|t4|cytomel|liothyronine|levothyroxine|thyroxine|thyroid|vitamins?|b12|"
+    r"folic|selenium|biotin|iodine|clen|melatonin|patch|patches|nasal|spray|inhaler", r"[^\W_]")
+    + r"(?![^\W_])"
 )
 _MIN_UG, _MAX_UG = 10.0, 1000.0
 CONFIDENCE = 0.6

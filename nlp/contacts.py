@@ -12,6 +12,8 @@ from typing import Any
 
 import phonenumbers
 
+from nlp.prefix_regex import matches_at
+
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24}(?![\w-])",
                        re.IGNORECASE)
 _XMPP_HINT_RE = re.compile(r"(?:jabber|xmpp|jid|omemo)\W{0,5}$", re.IGNORECASE)
@@ -50,7 +52,7 @@ _EXPLICIT_WORD_RE = re.compile(r"(?<![a-z])(?:id|user(?:name)?|handle)(?![a-z])"
 # a link's domain is not a handle ("Telegram: t.me/name" gives the name from the link)
 _LINK_DOMAINS = frozenset({"t.me", "telegram.me", "wa.me", "signal.me", "threema.id"})
 _ICQ_UIN_RE = re.compile(r"\d{3}[ \-]?\d{3}[ \-]?\d{3,4}(?![\d])|\d{5,10}(?![\d])")
-_SESSION_ID_RE = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_SESSION_ID_RE = re.compile(r"05(?<![0-9a-fA-F]05)[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 _THREEMA_ID_RE = re.compile(r"^[A-Z0-9*][A-Z0-9]{7}$")
 _PHONE_HINT_RE = re.compile(r"(?<![\w+])\+\s?\d[\d\s().\-]{6,18}\d")
 _STOP_HANDLES = {"name", "before", "after", "from", "aus", "now", "asap", "today", "download",
@@ -113,11 +115,15 @@ _NOT_MARKETS = frozenset([
     "anfrage", "vacances", "demande", "voorraad", "aanvraag",
 ])  # fmt: skip
 
-_MENTION_TRIGGER_RE = re.compile(
-    r"(?=[afvspeot])(?:also|find|vend|sell|formerly|previously|ex[\s-]|seen|auch|aussi|ook\sop|"
-    r"te[zż]\sna)",
-    re.IGNORECASE,
-)
+# Where a mention can begin: the first word of either pattern, by its first letter and the rest.
+# The first letter is a literal in each case it matches without case (`ſ` is an `s`), so that
+# `re` scans for those characters; the rest is looked ahead at without case (a match is one
+# character long: one start never hides the next, as "also" would hide "ook op" in "alsook op").
+MENTION_WORDS = {"a": r"lso|s\sseen|uch|ussi", "f": r"ind|ormerly", "v": "end", "s": "ell",
+                 "p": "reviously", "e": r"x[\s-]", "o": r"ok\sop", "t": r"e[zż]\sna"}
+_MENTION_START_RE = re.compile("|".join(
+    f"{c}(?=(?i:{rest}))" for first, rest in MENTION_WORDS.items()
+    for c in (first, first.upper(), *("ſ" if first == "s" else ""))))
 
 
 # Top-level domains seen in vendor e-mail addresses: a longer last label ran into the next
@@ -345,10 +351,11 @@ def find_market_mentions(texts: Mapping[str, str]) -> list[dict[str, Any]]:
     """Other markets a vendor names ("also on Dream as Foo"), with the alias when given."""
     out: list[dict[str, Any]] = []
     for field, text in texts.items():
-        if not text or not _MENTION_TRIGGER_RE.search(text):
+        starts = [m.start() for m in _MENTION_START_RE.finditer(text)] if text else []
+        if not starts:
             continue
-        known = list(_MARKET_MENTION_RE.finditer(text))
-        other = [m for m in _OTHER_MARKET_MENTION_RE.finditer(text)
+        known = list(matches_at(_MARKET_MENTION_RE, starts, text))
+        other = [m for m in matches_at(_OTHER_MARKET_MENTION_RE, starts, text)
                  if m.group("market").lower() not in _NOT_MARKETS
                  and m.group("alias").lower() not in _NOT_MARKETS
                  and not any(k.start() < m.end() and m.start() < k.end() for k in known)]

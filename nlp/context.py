@@ -11,6 +11,7 @@ import yaml
 
 from nlp.fold import fold
 from nlp.lexicon import LEXICON_DIR, LexiconError
+from nlp.prefix_regex import letter_first
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -93,4 +94,4 @@ def load() -> Context:
 def _alternation(words: list[str]) -> re.Pattern[str]:
     ordered = sorted(set(words), key=len, reverse=True)
     alt = "|".join(r"\W+".join(map(re.escape, w.split())) for w in ordered)
-    return re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])")
+    return re.compile(letter_first(alt, r"[^\W_]") + r"(?![^\W_])")

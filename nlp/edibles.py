@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from nlp.context import Context
+from nlp.prefix_regex import letter_first
 
 _NOUNS = (
     r"brownies?|cookies?|gumm(?:y|ies)|gummi(?:e?s)?|gummy\sbears?|cand(?:y|ies)|chocolates?|"
@@ -27,27 +28,28 @@ _NOUNS = (
     r"galletas|gominolas|chuches|caramelle|biscotti|koekjes|snoepjes|ciastka|ciasteczka|zelki|"
     r"czekolada"
 )
-_NOUN_RE = re.compile(rf"(?<![^\W_])(?:{_NOUNS})(?![^\W_])")
+_NOUN_RE = re.compile(letter_first(_NOUNS, r"[^\W_]") + r"(?![^\W_])")
 # Glued to a cannabis prefix: "Cannapops", "Canna-Squares", "potbrownies"
-_GLUED_RE = re.compile(rf"(?<![^\W_])(?:canna|pot|weed|ganja)-?(?:{_NOUNS})(?![^\W_])")
-_PRODUCT_RE = re.compile(r"(?<![^\W_])(?:edibles?|essbares|comestibles?)(?![^\W_])")
+_GLUED_RE = re.compile(letter_first(r"canna|pot|weed|ganja", r"[^\W_]") + rf"-?(?:{_NOUNS})(?![^\W_])")
+_PRODUCT_RE = re.compile(letter_first(r"edibles?|essbares|comestibles?", r"[^\W_]") + r"(?![^\W_])")
 _STRENGTH_RE = re.compile(
-    r"\d\s?mg(?![^\W_])|(?<![^\W_])(?:doses?|dosed|dosis|strength|potent|potency|medicated|"
-    r"infused|strong|stoned|stoney|starke?|forte|fuerte)(?![^\W_])"
+    r"\d\s?mg(?![^\W_])|" + letter_first(r"doses?|dosed|dosis|strength|potent|potency|medicated|"
+    r"infused|strong|stoned|stoney|starke?|forte|fuerte", r"[^\W_]") + r"(?![^\W_])"
 )
-_CANNABIS_WORD_RE = re.compile(
-    r"(?<![^\W_])(?:canna(?:[\w-]*)|pot|bud|buds|weed|ganja|dank|kush|420|sativa|indica|hybrid|"
-    r"stoner)(?![^\W_])"
+_CANNABIS_WORD_RE = re.compile(letter_first(
+    r"canna(?:[\w-]*)|pot|bud|buds|weed|ganja|dank|kush|420|sativa|indica|hybrid|"
+    r"stoner", r"[^\W_]") + r"(?![^\W_])"
 )
 # Products sold by the milligram that are not cannabis
-_SUPPLEMENT_RE = re.compile(
-    r"(?<![^\W_])(?:vitamins?|vitamine?|melatonin|caffeine|koffein|protein|collagen|biotin|zinc|"
+_SUPPLEMENT_RE = re.compile(letter_first(
+    r"vitamins?|vitamine?|melatonin|caffeine|koffein|protein|collagen|biotin|zinc|"
     r"magnesium|iron|fib(?:er|re)|probiotics?|omega|multivitamin|electrolytes?|ashwagandha|"
     r"elderberry|creatine|keto|sugar\sfree|nicotine|kratom|mushroom|mushrooms|shroom|shrooms|"
     r"psilocybin|dog|dogs|pet|pets|cat|cats|"
     # edible goods that are not food for a high: "edible glitter", "edible ink"
     r"glitter|ink|printer|gold\sleaf|sprinkles|wafer\spaper|toppers?|straws|cutlery|insects|"
-    r"crickets|mealworms|valerian|echinacea|ginseng|ginger|propolis|arnica|manuka)(?![^\W_])"
+    r"crickets|mealworms|valerian|echinacea|ginseng|ginger|propolis|arnica|manuka",
+    r"[^\W_]") + r"(?![^\W_])"
 )
 CONFIDENCE = 0.6
 

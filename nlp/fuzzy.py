@@ -35,8 +35,10 @@ _COMPOUND_ENDINGS = ("kristallen", "kristalle", "tabletten", "kristall", "krista
                      "pulver", "poeder", "powder", "shards", "pillen", "paste", "pasta", "bluten",
                      "bricks", "brick", "base", "salz", "hcl")
 # A name glued after an amount's unit, where line breaks or spaces were lost: "1gCocaine",
-# "5gMDMA", "10xXanax" (the unit, then the name, read exactly or as a misspelling).
-_AFTER_UNIT_RE = re.compile(r"(?<=\d)(mg|kg|gr|ml|ug|oz|g|x)([^\W\d_]{3,})")
+# "5gMDMA", "10xXanax" (the unit, then the name, read exactly or as a misspelling; the digit
+# is part of the match, not a lookbehind, so that `re` scans for digits).
+_AFTER_UNIT_RE = re.compile(r"\d(mg|kg|gr|ml|ug|oz|g|x)([^\W\d_]{3,})")
+_DIGIT_RE = re.compile(r"\d")  # (`_AFTER_UNIT_RE` needs one)
 _MIN_HEAD = 4
 
 
@@ -163,7 +165,7 @@ def find(folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, le
     """(start, end, term, how) for letter runs of 6+ letters that no span of `covered` (sorted,
     non-overlapping) touches, and for names glued after a unit ("1gcocaine")."""
     out = []
-    for m in _AFTER_UNIT_RE.finditer(folded) if any(c.isdigit() for c in folded) else ():
+    for m in _AFTER_UNIT_RE.finditer(folded) if _DIGIT_RE.search(folded) else ():
         s, e = m.span(2)
         if any(cs < e and s < ce for cs, ce in covered):
             continue

@@ -18,6 +18,7 @@ from nlp.context import load as load_context
 from nlp.fold import fold, leet
 from nlp.lexicon import load as load_lexicon
 from nlp.lexicon import squeeze
+from nlp.prefix_regex import letter_first
 
 TEXT_FIELDS = ("title", "description")
 
@@ -30,26 +31,26 @@ _GUIDE_WORDS = (
     r"e-?learning|lesson|lessons|masterclass|mode\sd'emploi|step\sby\sstep|information\sonly|"
     r"info\sonly|document|documents|synthesis\sof|synthesis\sguide"
 )
-_GUIDE_RE = re.compile(rf"(?<![^\W_])(?:{_GUIDE_WORDS})(?![^\W_])")
-_GUIDE_WEAK_RE = re.compile(
-    r"(?<![^\W_])(?:synthesis|synthese|sintesis|synthesize|synthesise|manufacture|manufacturing|"
+_GUIDE_RE = re.compile(letter_first(_GUIDE_WORDS, r"[^\W_]") + r"(?![^\W_])")
+_GUIDE_WEAK_RE = re.compile(letter_first(
+    r"synthesis|synthese|sintesis|synthesize|synthesise|manufacture|manufacturing|"
     r"explained|chemistry|chemist|route|method|methods|making|extraction|extract\sit|"
-    r"cultivation|cultivate|cultivar|coltivare|kweken|anbau|uprawa)(?![^\W_])"
+    r"cultivation|cultivate|cultivar|coltivare|kweken|anbau|uprawa", r"[^\W_]") + r"(?![^\W_])"
 )
 _DESCRIPTION_GUIDE_CHARS = 200
-_NON_DRUG_TITLE_RE = re.compile(
-    r"(?<![^\W_])(?:grinder|bong|bongs|pipe|pipes|scales|rolling\spapers?|"
+_NON_DRUG_TITLE_RE = re.compile(letter_first(
+    r"grinder|bong|bongs|pipe|pipes|scales|rolling\spapers?|"
     r"test\skit|testing\skit|reagent\skit|reagents|baggies|mylar|pill\spress|tdp|"
     r"t-?shirt|hoodie|poster|sticker|stickers|lighter|ashtray|vaporizer|"
     r"vaporiser|dab\srig|stash\sbox|fake\sid|passport|driver'?s\slicen[cs]e|"
     r"account|accounts|login|logins|cvv|dumps|fullz|netflix|spotify|paypal|giftcard|"
     r"gift\scard|software|hacking|tutorial|template|templates|"
-    r"blank\sblotters?)(?![^\W_])"
+    r"blank\sblotters?", r"[^\W_]") + r"(?![^\W_])"
 )
-_COUNTERFEIT_RE = re.compile(
-    r"(?<![^\W_])(?:press|pressed|presses|pressies|fake|fakes|replica|counterfeit|"
+_COUNTERFEIT_RE = re.compile(letter_first(
+    r"press|pressed|presses|pressies|fake|fakes|replica|counterfeit|"
     r"knock-?off|not\spharma|not\sreal|clone|clones|generic\spress|pressed\spills?|"
-    r"gefälscht|gefalscht|podrobka|falsificad[oa]s?|contrefa[cç]on|m-?box\spress)(?![^\W_])"
+    r"gefälscht|gefalscht|podrobka|falsificad[oa]s?|contrefa[cç]on|m-?box\spress", r"[^\W_]") + r"(?![^\W_])"
 )
 _MEDICINE_CLASSES = frozenset({"opioid", "benzodiazepine", "medicine_other", "sedative"})
 _NOT_MEDICINE = frozenset({"heroin", "opium", "GHB", "GBL", "kratom", "1,4-butanediol"})
@@ -109,13 +110,13 @@ def offered(texts: dict[str, str], folded: dict[str, str],
 
 # ----------------------------------------------------------------------- offered or mentioned
 
-_EDIBLE_RE = re.compile(
-    r"(?<![^\W_])(?:infused|edibles?|gumm(?:y|ies)|cookies?|brownies?|cand(?:y|ies)|lollipops?|"
-    r"lollis?|caramels?|bonbons?|butter|cakes?|oreos?|sweets)(?![^\W_])"
+_EDIBLE_RE = re.compile(letter_first(
+    r"infused|edibles?|gumm(?:y|ies)|cookies?|brownies?|cand(?:y|ies)|lollipops?|"
+    r"lollis?|caramels?|bonbons?|butter|cakes?|oreos?|sweets", r"[^\W_]") + r"(?![^\W_])"
 )
 # "chocolate" is hash in Spain, and an edible when sold by its THC strength or its doses
-_STRENGTH_RE = re.compile(r"\d\s?mg(?![^\W_])|(?<![^\W_])(?:doses?|sativa|indica|hybrid|thc|"
-                          r"treats?|cups?|krispies|crispy|bars?)(?![^\W_])")
+_STRENGTH_RE = re.compile(r"\d\s?mg(?![^\W_])|" + letter_first(
+    r"doses?|sativa|indica|hybrid|thc|treats?|cups?|krispies|crispy|bars?", r"[^\W_]") + r"(?![^\W_])")
 _SEPARATORS_RE = re.compile(r"[\W_]+")
 _LONG_TOKEN = 25  # an alias inside a longer alphanumeric run is part of an address or a hash
 
@@ -211,13 +212,19 @@ def _add(out: list[dict[str, Any]], text: str, field: str, h: substances.Hit,
                 "start": h.start, "end": h.end, "field": field, "confidence": confidence})
 
 
+@cache
+def _name_tokens(name: str) -> frozenset[str]:
+    """The words of a canonical name (few names: computed once each)."""
+    return frozenset(_SEPARATORS_RE.split(name.lower())) - {""}
+
+
 def _resolve(found: list[dict[str, Any]], folded: dict[str, str],
              by_name: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Listing-level rules over the names found (see docs/extraction.md, "Listing rules")."""
     names = {s["name"] for s in found}
     # A name inside another found name is that product written short: "PMK oil … PMK
     # glycidate", "4-AP" in "1-boc-4-AP", "LSD" beside "1cP-LSD".
-    tokens = {n: set(_SEPARATORS_RE.split(n.lower())) - {""} for n in names}
+    tokens = {n: _name_tokens(n) for n in names}
     keys = {n: squeeze(n) for n in names}
 
     def contained(name: str) -> bool:

@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import re
 
+from nlp.prefix_regex import letter_first
+
 # A sentence about the drug market in general, not this listing: "street coke is often only
 # 20% pure", "most MDMA on the market is 30%", "other vendors sell 40%".
-_GENERAL_RE = re.compile(
-    r"(?<![^\W_])(?:street|streets|on\sthe\smarket|in\sthe\smarket|market\saverage|other\svendors?|"
+_GENERAL_RE = re.compile(letter_first(
+    r"street|streets|on\sthe\smarket|in\sthe\smarket|market\saverage|other\svendors?|"
     r"elsewhere|on\saverage|average|strasse|strassen\w*|strase|strasen\w*|auf\sdem\smarkt|"
     r"im\sschnitt|durchschnitt\w*|"
     r"de\srue|dans\sla\srue|sur\sle\smarche|en\smoyenne|de\scalle|en\sla\scalle|en\sel\smercado|"
     r"di\sstrada|in\sstrada|sul\smercato|op\sstraat|straat\w*|op\sde\smarkt|gemiddeld|na\sulicy|"
-    r"uliczn\w*|na\srynku|srednio|na\sulici|poulicni)(?![^\W_])"
+    r"uliczn\w*|na\srynku|srednio|na\sulici|poulicni", r"[^\W_]") + r"(?![^\W_])"
 )
 # ... unless the clause speaks of the listing's own product or boasts about it
-_OWN_RE = re.compile(
-    r"(?<![^\W_])(?:our|ours|we|my|this|here|unser\w*|dies\w*|notre|nos|ce|cette|nuestr\w*|este|"
+_OWN_RE = re.compile(letter_first(
+    r"our|ours|we|my|this|here|unser\w*|dies\w*|notre|nos|ce|cette|nuestr\w*|este|"
     r"esta|nostr\w*|questo|questa|onze|deze|nasz\w*|ten|ta|nas|best|highest|purest|top|beste\w*|"
-    r"hochste\w*|reinste\w*|meilleur\w*|mejor|migliore|najlepsz\w*|hoogste)(?![^\W_])"
+    r"hochste\w*|reinste\w*|meilleur\w*|mejor|migliore|najlepsz\w*|hoogste", r"[^\W_]") + r"(?![^\W_])"
 )
 _CLAUSE_BREAK_RE = re.compile(r"[;!?\n]|[.,](?!\d)|\s(?:but|aber|mais|pero|ma|maar|ale|ours)(?![^\W_])")
 _CLAUSE_CHARS = 120

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.prefix_regex import letter_first
+
 # a clause ends at these: a cue before them does not reach the name
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
 _CLAUSE_WINDOW = 90
@@ -19,23 +21,23 @@ _CLAUSE_WINDOW = 90
 # Negation right before the name (at most one word between: "no THC", "kein 3-MMC",
 # "contains NO kratom", "sans THC"), or "not <verb> … with" ("not cut with caffeine").
 _NEGATION_BEFORE = re.compile(
-    r"(?<![^\W_])(?:no|not|non|kein|keine|keinen|nicht|ohne|sans|pas\sde|sin|senza|geen|niet|"
-    r"zonder|bez|brak|zero|without|free\sof|instead\sof|nao|ingen|inte|utan|ni)"
-    r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
-    r"|(?<![^\W_])(?:not|never|no|nicht|kein)\s(?:[^\W\d_]+\s){0,3}with\s+$"
+    letter_first(r"no|not|non|kein|keine|keinen|nicht|ohne|sans|pas\sde|sin|senza|geen|niet|"
+                 r"zonder|bez|brak|zero|without|free\sof|instead\sof|nao|ingen|inte|utan|ni", r"[^\W_]")
+    + r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
+    + r"|" + letter_first(r"not|never|no|nicht|kein", r"[^\W_]") + r"\s(?:[^\W\d_]+\s){0,3}with\s+$"
 )
 # Comparison words right before the name (at most one word between).
-_COMPARE_BEFORE = re.compile(
-    r"(?<![^\W_])(?:like|wie|comme|come|como|zoals|than|dan|vs|versus|equivalent\sto|"
+_COMPARE_BEFORE = re.compile(letter_first(
+    r"like|wie|comme|come|como|zoals|than|dan|vs|versus|equivalent\sto|"
     r"compared\sto|compared\swith|similar\sto|alternative\sto|replacement\sfor|substitute\sfor|"
-    r"analog(?:ue)?\sof|legal|synthetic|instead\sof|rather\sthan)"
-    r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
+    r"analog(?:ue)?\sof|legal|synthetic|instead\sof|rather\sthan", r"[^\W_]")
+    + r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
 )
 # Comparison or encyclopaedic cue anywhere earlier in the same clause.
-_COMPARE_CLAUSE = re.compile(
-    r"(?<![^\W_])(?:similar|equivalent|compared|comparable|alternative|in\splace\sof|instead\sof|"
+_COMPARE_CLAUSE = re.compile(letter_first(
+    r"similar|equivalent|compared|comparable|alternative|in\splace\sof|instead\sof|"
     r"replacement|substitute|analog|analogue|mixed\swith|cut\swith|combined\swith|"
-    r"better\sthan|same\sas|resembl\w*|mimic\w*|effects\slike)(?![^\W_])"
+    r"better\sthan|same\sas|resembl\w*|mimic\w*|effects\slike", r"[^\W_]") + r"(?![^\W_])"
 )
 # Right after the name: "-free", "-style", "-like", "-themed", "class", "agonist"…
 _AFTER = re.compile(

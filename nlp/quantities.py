@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from nlp.amount_reader import measures
+from nlp.prefix_regex import letter_first
 from nlp.purity import purity
 from nlp.units import Amount, Measures
 
@@ -26,16 +27,16 @@ __all__ = [
     "sells_cartridges",
 ]
 
-_DOSAGE_FORM_WORDS = re.compile(
-    r"(?<![^\W\d_])(?:tabs?|tablet\w*|pills?|pillen|capsules?|caps|kapsel\w*|blotters?|"
+_DOSAGE_FORM_WORDS = re.compile(letter_first(
+    r"tabs?|tablet\w*|pills?|pillen|capsules?|caps|kapsel\w*|blotters?|"
     r"cartridges?|carts?|vials?|ampoules?|pens?|gumm(?:y|ies)|bars?|patch(?:es)?|strips?|"
     r"films?|lozenges?|drops|spray|edibles?|cookies?|chocolates?|brownies?|injections?|"
     r"suppositor\w*|press(?:ed)?|stuks|szt|stk|pcs|comprim\w*|pastill\w*|softgels?|syrup|"
     r"cap|cand(?:y|ies)|lollipops?|lollis?|suckers?|caramels?|bonbons?|sachets?|jell(?:y|ies)|slices?|"
     r"ampul(?:e|es|s)?|injectables?|pasticche|cachets|capsulas|kapsul\w*|syringes?|"
     # edibles sold by their THC strength: "Choco Toffee 100mg", "250mg THC peach rings"
-    r"choco|choc|toffees?|rings|belts|rolls?|cake\spops?|treats|tarts|bites|chews?|popcorn|krispies|truffle\sbar)"
-    r"(?![^\W\d_])"
+    r"choco|choc|toffees?|rings|belts|rolls?|cake\spops?|treats|tarts|bites|chews?|popcorn|krispies|truffle\sbar",
+    r"[^\W\d_]") + r"(?![^\W\d_])"
 )
 # An amount followed right away by a dosage form or container, with no count: a dose
 _FORM_AFTER_RE = re.compile(
@@ -48,10 +49,10 @@ _PACKAGE_AFTER_RE = re.compile(r"\s?(?:bags?|tins?|cans?|jars?|pouch(?:es)?|pack
 # An amount followed by a container or cartridge: per unit even beside a count ("20 x 1gram carts")
 _CONTAINER_AFTER_RE = re.compile(
     r"\s?(?:[^\W\d_]+\s){0,2}(?:cartridges?|carts?|vials?|syringes?|pre[-\s]?rolls?|joints?)(?![^\W\d_])")
-_CONTAINER_RE = re.compile(
-    r"(?<![^\W_])(?:vials?|bottles?|bouteille|flasche|flaschchen|fles|flesje|flacons?|buteleczka|vapes?|"
+_CONTAINER_RE = re.compile(letter_first(
+    r"vials?|bottles?|bouteille|flasche|flaschchen|fles|flesje|flacons?|buteleczka|vapes?|"
     r"butelka|frasco|flacone|syringes?|cartridges?|carts?|droppers?|ampoules?|ampul\w*|"
-    r"spray|cans?)(?![^\W_])"
+    r"spray|cans?", r"[^\W_]") + r"(?![^\W_])"
 )
 _COUNT_BEFORE_NAME_RE = re.compile(r"(?<![\d.,])(\d{1,5})\s?[x×*]\s*$")
 
@@ -133,8 +134,8 @@ def plausible_per_gram(eur: float) -> bool:
 
 #: A cartridge or vape holds this many grams or fewer.
 CARTRIDGE_MAX_G = 3.0
-_CARTRIDGE_TITLE_RE = re.compile(r"(?<![^\W\d_])(?:cartridges?|catridges?|carts?|vapes?|vape\spens?|"
-                                 r"disposables?)(?![^\W\d_])")
+_CARTRIDGE_TITLE_RE = re.compile(letter_first(r"cartridges?|catridges?|carts?|vapes?|vape\spens?|"
+                                 r"disposables?", r"[^\W\d_]") + r"(?![^\W\d_])")
 
 
 def sells_cartridges(folded_title: str) -> bool:

@@ -177,7 +177,7 @@ _NOT_NAME = frozenset({
     "pmk", "bmk", "apaan", "powder", "oil", "liquid", "glycidate", "glycidic", "acid", "ethyl",
     "methyl", "sodium", "supply", "supplying", "brand", "from:", "i", "my", "your", "this",
 })
-_CAS_RE = re.compile(r"(?<![\d-])\d{2,7}-\d{2}-\d(?![\d-])")
+_CAS_RE = re.compile(r"\d(?<![\d-]\d)\d{1,6}-\d{2}-\d(?![\d-])")  # (look-behind after the first digit)
 
 
 def has_cas(text: str) -> bool:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from nlp import fuzzy, lexicon
 from nlp.fold import fold, leet
 
 _PIECE_RE = re.compile(r"[^\W\d_]+|\d+")
+_PIECE_SPLIT_RE = re.compile(f"({_PIECE_RE.pattern})")
 # Between two pieces that may be joined: nothing, or a short run of these.
 _JOINABLE_GAP_CHARS = " -_.*·'’~"
 _MAX_PIECES = 14
@@ -72,70 +74,62 @@ def _index() -> _Index:
 
 
 def _scan(folded: str, idx: _Index) -> list[Hit]:
-    """Pieces are read lazily from one regex pass: most pieces start no alias and are only
-    tested against `starts`; a few pieces are buffered while a candidate is being joined."""
+    """The text is split into pieces and their offsets in C (`re.split`, `accumulate`); only the
+    pieces some alias can begin with (`starts`: the common case is none) are looked at, each
+    joined with the pieces after it while the joined string begins an alias."""
     terms, prefixes, inflected, starts = idx.terms, idx.prefixes, idx.inflected, idx.starts
+    parts = _PIECE_SPLIT_RE.split(folded)  # gap, piece, gap, piece, …, gap
+    pieces = parts[1::2]
+    candidates = [i for i, text in enumerate(pieces) if text in starts]
+    if not candidates:
+        return []
+    # piece i spans offsets[2i + 1]:offsets[2i + 2]; the gap before it is parts[2i]
+    offsets = [0, *accumulate(map(len, parts))]
+    n = len(pieces)
     hits: list[Hit] = []
-    it = _PIECE_RE.finditer(folded)
-    buf: list[tuple[int, int, str]] = []
-    while True:
-        if buf:
-            if buf[0][2] not in starts:  # the common case: no alias begins with this piece
-                del buf[0]
-                continue
-        else:
-            for m in it:
-                text = m.group()
-                if text in starts:
-                    buf.append((m.start(), m.end(), text))
-                    break
-            else:
-                break
-        best: tuple[int, int, lexicon.Term, str] | None = None  # (piece index, end, term, how)
-        joined = buf[0][2]
+    resume = 0  # the first piece after the last hit
+    for i in candidates:
+        if i < resume:
+            continue
+        best: tuple[int, int, lexicon.Term, str] | None = None  # (pieces joined after i, end, …)
+        joined = pieces[i]
         term = terms.get(joined)
         if term is not None:
-            best = (0, buf[0][1], term, "exact")
+            best = (0, offsets[2 * i + 2], term, "exact")
         else:
             t = inflected.get(joined)
             if t is not None:
-                best = (0, buf[0][1], t, "inflected")
+                best = (0, offsets[2 * i + 2], t, "inflected")
         j = 1
-        while j < _MAX_PIECES and joined in prefixes:
-            if j == len(buf):
-                m = next(it, None)
-                if m is None:
-                    break
-                buf.append((m.start(), m.end(), m.group()))
-            start_j, end_j, text_j = buf[j]
-            longer = joined + text_j
+        while j < _MAX_PIECES and joined in prefixes and i + j < n:
+            k = i + j
+            longer = joined + pieces[k]
             if longer not in starts:  # neither an alias, an inflection nor the start of one
                 break
-            gap_start = buf[j - 1][1]
+            gap = parts[2 * k]
             # at most two characters, all joinable (`strip` leaves nothing of them)
-            if start_j - gap_start > 2 or folded[gap_start:start_j].strip(_JOINABLE_GAP_CHARS):
+            if len(gap) > 2 or gap.strip(_JOINABLE_GAP_CHARS):
                 break
             joined = longer
             term = terms.get(joined)
             if term is not None:
-                best = (j, end_j, term, "exact" if _glued(buf, 0, j) else "joined")
+                glued = not any(parts[2 * m] for m in range(i + 1, k + 1))
+                best = (j, offsets[2 * k + 2], term, "exact" if glued else "joined")
             else:
                 t = inflected.get(joined)
                 if t is not None:
-                    best = (j, end_j, t, "inflected")
+                    best = (j, offsets[2 * k + 2], t, "inflected")
             j += 1
         if best is None:
-            del buf[0]
             continue
         j, end, term, how = best
-        start = buf[0][0]
+        start = offsets[2 * i + 1]
         if (term.is_cas and not _CAS_SURFACE.match(folded[start:end])) or (
             term.ambiguous and end - start <= 2 and not _standalone(folded, start, end)
         ):
-            del buf[0]
             continue
         hits.append(Hit(start, end, term, how))
-        del buf[: j + 1]
+        resume = i + j + 1
     return hits
 
 
@@ -154,14 +148,6 @@ def _standalone(folded: str, start: int, end: int) -> bool:
         return False  # "(13.2g) x 7"
     # "2mg x 100": between an amount and a number it is a multiplication sign too
     return not (previous.isalnum() and following.isdigit())
-
-
-def _glued(pieces: list[tuple[int, int, str]], i: int, j: int) -> bool:
-    return all(pieces[k][1] == pieces[k + 1][0] for k in range(i, j))
-
-
-def _pieces(folded: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _PIECE_RE.finditer(folded)]
 
 
 def find(text: str, folded: str | None = None,
@@ -196,7 +182,9 @@ def find(text: str, folded: str | None = None,
     return hits
 
 
-_LEET_QUICK_RE = re.compile(r"[^\W\d_][0-9@$!|€]+[^\W\d_]|[0@$!|€][^\W\d_]{2}")
+# (the leet character first, so that `re` scans for it: "a leet run between letters" is
+# matched from the run, the letter before it looked behind at)
+_LEET_QUICK_RE = re.compile(r"[0-9@$!|€](?:(?<=[^\W\d_].)[0-9@$!|€]*[^\W\d_]|(?<=[0@$!|€])[^\W\d_]{2})")
 
 
 _LEET_TOKEN_CHARS = frozenset("@$!|€_")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -41,6 +41,7 @@ class LexiconError(ValueError):
     """A lexicon file is malformed: the message names the file and the entry."""
 
 
+@lru_cache(maxsize=65536)  # (the rules squeeze the same aliases and names listing after listing)
 def squeeze(alias: str) -> str:
     """The matching key of an alias: folded, letters and digits only (`3-MMC` → `3mmc`)."""
     return "".join(_KEY_RE.findall(fold(alias)))

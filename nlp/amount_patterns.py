@@ -15,9 +15,9 @@ DOSES_PER_RE = re.compile(r"\s?(?:per|each|in\s(?:each|one|every))(?![^\W\d_])")
 # "each 0.5g joint": the amount of one unit
 EACH_BEFORE_RE = re.compile(r"(?<![^\W\d_])(?:each|every)\s?$")
 # The end of a unit word: no letter follows, or a word glued to it starts there (upper-cased
-# by `amount_text.mark_word_starts`, or a word of `GLUED_WORDS`: "7 gbuy", "100pillsMeperidine")
+# by `amount_text.mark_word_starts`, or a word of `GLUED_WORDS`: "3 gbuy", "50tabsTramadol")
 UNIT_END = rf"(?:(?![^\W\d_])|(?=[A-Z])|(?=(?:{'|'.join(GLUED_WORDS)})(?![^\W\d_])))"
-# "5000x 170mg", "100 x 2mg", "10 pills x 2mg", "50x-5000x 120mg" (the lower bound)
+# "5000x 170mg", "100 x 2mg", "10 pills x 2mg", "20x-2000x 150mg" (the lower bound)
 COUNT_DOSE_RE = re.compile(
     rf"(?P<count>\d(?<![\w.,/-]\d)\d{{0,6}})(?:x?\s?[-–]\s?\d{{1,6}})?\s?(?:x|×|\*|pcs|tabs|pills)\s*(?:of\s)?"
     rf"(?P<dose>{NUM})\s?(?P<unit>mg|mcg|ug|g)(?![^\W\d_])"
@@ -50,9 +50,9 @@ AMOUNT_RE = re.compile(
     rf"(?P<num>{NUM_START})(?:\s?(?:-|–|to)\s?{NUM})?\s?(?P<plus>\+)?\s?"
     rf"(?P<unit>(?:{MASS_ALT})(?:\s?/\s?ml)?){UNIT_END}"
 )
-# An amount written with a leading point: ".5g", ".1g (100mg)"
+# An amount written with a leading point: ".5g", ".2g (200mg)"
 POINT_AMOUNT_RE = re.compile(rf"\.(?<![\w.,]\.)(?P<num>\d{{1,3}})\s?(?P<unit>g|gr|grams?|mg|oz){UNIT_END}")
-# The digits of a code of one or two letters ("S489 Capsules", "D-5 Tablet"): not a count
+# The digits of a code of one or two letters ("K57 Capsules", "M-3 Tablet"): not a count
 CODE_BEFORE_RE = re.compile(r"(?:^|[\W\d_])[^\W\d_]{1,2}-?$|[^\W\d_]-$")
 COUNT_RE = re.compile(
     rf"(?P<num>\d(?<!\d[.,]\d)(?<![\d/]\d)(?<!\d-\d)\d{{0,5}})(?:\s?(?:-|–)\s?\d{{1,6}})?\+?\s?[-.]?\s?"
@@ -117,30 +117,30 @@ NOT_AMOUNT_BEFORE_SPAN_RE = re.compile(
     r"(?:molar\smass|molecular\sweight|formula\sweight|average\smass|mol\.?\swt|mw)\W{0,12}"
     r"\d{1,4}(?:[.,]\d{1,4})?\s?(?:g|da)?"
 )
-# In a title, a count in brackets: "CARTS(20)", "Adderall IR 20mg (5)"
+# In a title, a count in brackets: "CARTS(12)", "Adderall IR 20mg (5)"
 BRACKET_COUNT_RE = re.compile(
     rf"\(\s?(?P<n>\d{{1,4}})\s?\)(?!\s?(?:%|(?:{MASS_ALT}|{COUNT_ALT})(?![^\W\d_])))"
 )
-# In a title, a count before a name with its dose ("QUALITY 5000 Xanax 2mg", "1 IR 30mg"), or
-# before the dose of a dosage form ("MODALERT 2 200MG TABLETS")
+# In a title, a count before a name with its dose ("PREMIUM 3000 Xanax 1mg", "1 ER 20mg"), or
+# before the dose of a dosage form ("MODAFINIL 4 100MG TABLETS")
 COUNT_BEFORE_DOSE_RE = re.compile(
     r"(?P<n>\d(?<![\w$€£#/+-]\d)(?<!\d[.,]\d)\d{0,4})\s(?=[^\W\d_]{2,}\s?\d{1,4}(?:[.,]\d{1,2})?\s?(?:mg|mcg|ug)(?![^\W\d_])"
     r"|\d{1,4}\s?(?:mg|mcg|ug)\s(?:[^\W\d_]+\s){0,2}(?:tablets?|tabs?|pills?|capsules?|caps|bars|chocolates|cookies"
     r"|gummies|brownies|blotters)(?![^\W\d_]))"
 )
-# In a title, a count with a name before the dosage form: "200 LSD Tabs", "90MDMA PILLS"
+# In a title, a count with a name before the dosage form: "150 LSD Tabs", "60MDMA PILLS"
 COUNT_NAME_FORM_RE = re.compile(
     rf"(?P<n>\d(?<![\w$€£#/+-]\d)(?<!\d[.,]\d)\d{{0,4}})\s?(?!(?:{MASS_ALT}|{COUNT_ALT})(?![^\W\d_]))[^\W\d_]{{2,12}}\s"
     r"(?:tabs|tablets|pills|blotters|caps|capsules|seeds|carts|cartridges|bars|strips|gummies)(?![^\W\d_])"
 )
-# After "100p" in a pill listing, a price: "100p X $250", "50p for $120"
+# After "100p" in a pill listing, a price: "50p X $140", "50p for $120"
 PILLS_P_AFTER_RE = re.compile(r"\s?(?:x|for|@|=|/|-)?\s?[$€£]|\s?(?:x|for|@|=)\s?\d[\d.,]*\s?[$€£]")
 FORM_WORD_RE = re.compile(r"tab|pill|blotter|cap|seed|cart|bar|strip|gumm")
 # A count per order: "3 per order", "minimum 2 per order"
 PER_ORDER_RE = re.compile(r"(?P<n>\d(?<![\w.,$€£/-]\d)\d{0,3})\s(?:per|an?)\s(?:order|purchase)(?![^\W\d_])")
 # An eighth written as a bare fraction: "1/8th", "$300/ 1/8"
 EIGHTH_RE = re.compile(r"(?:[$€£]\d[\d.,]*\s?/\s?)?(?<![\d.,/])(?P<f>1\s?/\s?8)(?P<th>th)?(?![\d/])")
-# In a title, a count in words before a dosage form: "(Single Pill)", "TEN TABS"
+# In a title, a count in words before a dosage form: "(Single Tab)", "TEN TABS"
 SPELLED_UNIT_RE = re.compile(
     r"(?P<w>" + letter_first(["single", *NUMBER_WORDS], r"[^\W\d_]") + r")\s(?=(?:pill|tab|tablet|"
     r"capsule|cap|blotter|bar|cart|cartridge|gumm(?:y|ie)|cookie|brownie|vial|seed|strip)s?(?![^\W\d_]))"

@@ -156,7 +156,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         if (unit_word == "p" and dosage_context and m.group("num").isdigit()
                 and not folded[m.start() - 1 : m.start()].isalnum()
                 and pat.PILLS_P_AFTER_RE.match(folded, m.end())):
-            # "100p X $250", "50p for $120" in a pill listing: pills
+            # "50p X $140", "50p for $120" in a pill listing: pills
             taken.append((m.start(), m.end()))
             quantities.append(Amount(float(m.group("num")), "unit", m.start(), m.end(), "quantity"))
             continue
@@ -220,7 +220,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         raw = m.group("num")
         unit = m.group("unit")
         if m.start() > 0 and pat.CODE_BEFORE_RE.search(folded, max(0, m.start() - 4), m.start()):
-            continue  # the digits of a code: "S489 Capsules", "D-5 Tablet"
+            continue  # the digits of a code: "K57 Capsules", "M-3 Tablet"
         if unit.startswith("dose") and pat.DOSES_PER_RE.match(folded, m.end()):
             continue  # "2 doses per piece"
         if unit == "x" and not _looks_like_count_x(folded, m.end()):
@@ -236,7 +236,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
 
     if title:
         _title_counts(written, folded, quantities, free, taken, spelled or "single" in folded)
-    else:  # a description opening with the title's count: "5000 Xanax 2mg white bars"
+    else:  # a description opening with the title's count: "3000 Xanax 1mg yellow bars"
         m = pat.COUNT_BEFORE_DOSE_RE.match(folded, len(folded) - len(folded.lstrip(" *-")))
         if m and int(m.group("n")) > 0 and free(m.start("n"), m.end("n")) \
                 and not pat.YEAR_RE.fullmatch(m.group("n")):
@@ -279,8 +279,8 @@ class _Taken:
 
 def _title_counts(written: str, folded: str, quantities: list[Amount],
                   free: Callable[[int, int], bool], taken: _Taken, spelled: bool) -> None:
-    """Counts only a title states this way: "CARTS(20)", "5000 Xanax 2mg", "200 LSD Tabs",
-    "(Single Pill)"."""
+    """Counts only a title states this way: "CARTS(12)", "3000 Xanax 1mg", "150 LSD Tabs",
+    "(Single Tab)"."""
     found = [(m.start("n"), m.end("n"), int(m.group("n")))
              for m in pat.BRACKET_COUNT_RE.finditer(written) if "(" in written]
     found += [(m.start("n"), m.end("n"), int(m.group("n")))

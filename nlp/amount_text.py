@@ -1,14 +1,15 @@
 """A field's folded text made ready for the amount patterns (`nlp.amount_reader`).
 
 Three things the patterns cannot see on their own:
-- numbers that are not amounts: prices (`$3/Pill`, `$50.00 / 1 gram`, `350$`), shipping
-  thresholds (`tracked for anything over 5g`), totals (`240mg total`, `total weight 3.75g`) and
-  the reference volume of a concentration (`each 5 ml contains`): their spans are returned as
+- numbers that are not amounts: prices (`$5/Pill`, `$45.00 / 1 gram`, `350$`), shipping
+  thresholds (`tracked shipping on orders above 10g`), totals (`240mg total`,
+  `gross weight 4.5g in total`) and
+  the reference volume of a concentration (`each 10 ml contains`): their spans are returned as
   taken;
-- a price tier glued to the next tier's amount (`100 pills for $600200 pills for $1000`): the
-  price's digits are blanked, so the amount reads `200 pills`;
-- a word glued to a unit: descriptions scraped without spacing (`7 gbuy`, `100pillsMeperidine`,
-  `10gramsContact`). The raw text's case shows where a new word starts (`sM`, `SYo`): that
+- a price tier glued to the next tier's amount (`50 tabs for $300100 tabs for $550`): the
+  price's digits are blanked, so the amount reads `100 tabs`;
+- a word glued to a unit: descriptions scraped without spacing (`3 gbuy`, `50tabsTramadol`,
+  `25gramsMessage`). The raw text's case shows where a new word starts (`sM`, `SYo`): that
   letter is upper-cased in the returned text, and the patterns accept an upper-case letter, or
   a known glued word, right after a unit.
 """
@@ -21,12 +22,12 @@ from nlp.units import COUNT_ALT, COUNT_UNITS, MASS_ALT, MASS_UNITS
 
 _CURRENCY = "$€£"
 # A price: "$3", "$ 1,000.00", "€25", "350$", "150 $". A sign between two numbers ends the
-# first when glued to it ("400$1/2 pound"), else starts the second ("x 10 $15").
+# first when glued to it ("380$1/4 pound"), else starts the second ("x 10 $15").
 # (found from the sign, which is rare, then forward or back over the digits: fast)
 _SIGN_RE = re.compile(r"[$€£]")
 _DIGITS_AFTER_RE = re.compile(r"\s?\d[\d.,]*")
 _DIGITS_BEFORE_RE = re.compile(r"(?<![\d.,/])\d[\d.,]*\s?$")
-# "for $600200 pills": a tier's price glued to the next tier's amount
+# "for $300100 tabs": a tier's price glued to the next tier's amount
 _GLUED_TIER_RE = re.compile(
     rf"[$€£]\s?(?P<digits>\d{{4,12}})(?=\s{{0,3}}(?P<unit>{MASS_ALT}|{COUNT_ALT})(?![^\W\d_]))"
 )
@@ -41,7 +42,7 @@ _TOTAL_RE = re.compile(
     r"|\d(?<![\d.,]\d)[\d.,]*\s?(?:mg|g|gr|grams?|ml)\s(?:in\s)?total(?![^\W\d_])"
 )
 _EACH_VOLUME_RE = re.compile(r"(?:each|every)\s\d[\d.,]*\s?(?:ml|mls)(?![^\W\d_])")
-#: Words found glued to a unit in descriptions scraped without spacing ("7 gbuy - $100").
+#: Words found glued to a unit in descriptions scraped without spacing ("3 gbuy - $40").
 GLUED_WORDS = ("buy", "shipping", "ships", "contact", "wickr", "price", "available", "only",
                "for", "each", "per", "order", "minimum", "please", "we", "our", "total")
 # In the raw text: letters after a number, then a capital starting the next word
@@ -127,7 +128,7 @@ def _base(number: str, unit: str) -> float | None:
 
 def mark_word_starts(raw: str, folded: str) -> str:
     """`folded` with the first letter of a word glued to the previous one upper-cased, where the
-    raw text's case shows it and a unit word ends there (`100pillsMeperidine`, `100PILLSYou`;
+    raw text's case shows it and a unit word ends there (`50tabsTramadol`, `20TABSWe`;
     not `5mL`, where `ml` goes on)."""
     if (raw.isascii() and (raw.islower() or raw.isupper())) or len(raw) != len(folded):
         return folded

@@ -111,7 +111,7 @@ def listing_purity(folded: dict[str, str], hits: dict[str, list[substances.Hit]]
 
 def amounts_out(measures: dict[str, quantities.Measures], kind: str) -> list[dict[str, Any]]:
     """Distinct amounts of one kind ("quantities" or "doses"), as `{value, unit}` in text order
-    (`.1g (100mg)` is one amount)."""
+    (`.2g (200mg)` is one amount)."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[float, str]] = set()
     for f in TEXT_FIELDS:

@@ -44,7 +44,7 @@ _FORM_AFTER_RE = re.compile(
     r"capsules?|caps?|pills?|ampoules?|ampul\w*|flasche|fles|flacons?|bouteille|buteleczka|"
     r"frasco|dropper|tincture|patch(?:es)?|bars?|pre[-\s]?rolls?|joints?|blunts?)(?![^\W\d_])"
 )
-# An amount followed by a package, beside a count: "2OZ bag (25 PACK)" is 25 bags of 2 oz
+# An amount followed by a package, beside a count: "1OZ bag (10 PACK)" is 25 bags of 2 oz
 _PACKAGE_AFTER_RE = re.compile(r"\s?(?:bags?|tins?|cans?|jars?|pouch(?:es)?|packs?|packets?)(?![^\W\d_])")
 # An amount followed by a container or cartridge: per unit even beside a count ("20 x 1gram carts")
 _CONTAINER_AFTER_RE = re.compile(
@@ -92,7 +92,7 @@ def per_unit(folded: str, quantities: list[Amount], doses: list[Amount], *,
     sells cartridges or vapes: `CARTRIDGE_MAX_G` grams or millilitres or fewer are the size of
     one ("HEAVY HITTERS (1g)", "Cartridges 1.1G"). An amount followed by a cartridge, vial,
     syringe or pre-roll is the size of one, with or without a count ("20 x 1gram carts"); one
-    followed by a bag, tin or pack is the content of one beside a count ("2OZ bag (25 PACK)").
+    followed by a bag, tin or pack is the content of one beside a count ("1OZ bag (10 PACK)").
     """
     keep: list[Amount] = []
     moved: list[Amount] = []

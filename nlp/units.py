@@ -11,7 +11,7 @@ from nlp.prefix_regex import letter_first
 NUM = r"\d{1,7}(?:[.,]\d{1,4})?"
 
 # The same number, not preceded by a digit, nor by a decimal "." or "," (one after a letter
-# ends a sentence: "shipment.100g"). The lookbehinds sit after the first digit so that the
+# ends a sentence: "order.250g"). The lookbehinds sit after the first digit so that the
 # regex engine can skip to the next digit (several times faster).
 NUM_START = r"\d(?<!\d\d)(?<![^a-z][.,]\d)(?<!^[.,]\d)\d{0,6}(?:[.,]\d{1,4})?"
 

@@ -51,7 +51,7 @@ def test_the_product_word_alone_is_not_enough_without_the_model() -> None:
 
 def test_a_comma_ends_a_comparison() -> None:
     # "synthetic cannabis" is the blend's name; the next item of the list is offered
-    assert names("10g Synthetic Cannabis, 5F-AKB48, smoking blend") == ["5F-AKB48"]
+    assert names("5F-AKB48 smoking blend (synthetic cannabis) 10g") == ["5F-AKB48"]
     assert names("synthetic cocaine 5g") == []
 
 

@@ -74,7 +74,7 @@ def test_one_letter_alias_must_be_written_as_a_plain_letter() -> None:
         ("Vyvanse 70mg x 10 - stronger than Adderall", "", ["lisdexamfetamine"]),
         ("2-FDCK 5g", "Works like keta, but longer.", ["2-FDCK"]),
         ("Speed paste 100g", "We did not cut it with caffeine.", ["amphetamine"]),
-        ("Etizolam 1mg x 100", "Often used in place of alprazolam and diazepam.", ["etizolam"]),
+        ("Etizolam 1mg x 100", "Many take it in place of diazepam or alprazolam.", ["etizolam"]),
         ("Kratom-free herbal tea 100g", "Contains NO kratom.", []),
         ("Hemp seed oil 500ml, CBD-free", "No CBD, no THC.", []),
         ("Crystal meth-themed mug", "ceramic", []),
@@ -100,7 +100,7 @@ def test_denied_names_are_kept_as_mentions() -> None:
     [
         ("Making GHB from GBL - home chemistry", "PDF guide: converting GBL to GHB."),
         ("Handleiding: XTC pillen persen", "Handleiding voor het persen van pillen."),
-        ("A complete MDMA synthesis for the first time chemist", ""),
+        ("MDMA synthesis walkthrough, written for beginners", ""),
         ("Fentanyl analog synthesis - route explained", "Information only."),
     ],
 )
@@ -123,12 +123,12 @@ def test_adjuvants_isomers_and_family_names_only_count_alone() -> None:
 
 
 def test_edibles_made_with_hash_are_cannabis() -> None:
-    assert names("100mg infused hash chocolate cookie") == ["cannabis"]
+    assert names("Cookie with hash-infused chocolate, 100mg") == ["cannabis"]
     assert names("Moroccan hash 25g", "chocolate colour, soft") == ["hashish"]
 
 
 def test_cannabis_seeds_are_cannabis() -> None:
-    result = extract({"title": "5 Autoflowering Cannabis Seeds"})
+    result = extract({"title": "Autoflowering cannabis seeds, pack of 5"})
     assert [s["name"] for s in result["substances"]] == ["cannabis"]
     assert result["quantities"] == [{"value": 5.0, "unit": "unit"}]
 
@@ -141,9 +141,9 @@ def test_cannabis_seeds_are_cannabis() -> None:
     [
         ("Adderall 30mg", "", set(), {(30.0, "mg")}),
         ("Ossicodone 10mg x 28", "", {(28.0, "unit")}, {(10.0, "mg")}),
-        ("Ten 20mg Adderall IR + Two 1mg Xanax", "", {(10.0, "unit"), (2.0, "unit")},
+        ("Two 1mg Xanax + Ten 20mg Adderall", "", {(10.0, "unit"), (2.0, "unit")},
          {(20.0, "mg"), (1.0, "mg")}),
-        ("THIRTY (30) generic Adderall 30mg tablets", "", {(30.0, "unit")}, {(30.0, "mg")}),
+        ("Generic Adderall 30mg tablets - FORTY (40)", "", {(40.0, "unit")}, {(30.0, "mg")}),
         ("10 Valium 10mg by Roche", "", {(10.0, "unit")}, {(10.0, "mg")}),
         ("(1) 8mg Suboxone film", "", {(1.0, "unit")}, {(8.0, "mg")}),
         ("Ketamine 10 vials 500mg/10ml", "", {(10.0, "unit")}, {(50.0, "mg/ml")}),
@@ -182,11 +182,11 @@ def test_unit_rules(title: str, description: str, quantities: set, doses: set) -
         ("w.i.c.k.r :--> valleygrow", {("wickr", "valleygrow")}),
         ("Wick...r...QT58", {("wickr", "QT58")}),
         ("k1k......bunnyfor2uProtonMail.....x", {("kik", "bunnyfor2u")}),
-        ("message us through our wickr name below.We ship", set()),
+        ("ask us on our wickr account below.Fast shipping", set()),
         ("contact me on wickr before ordering", set()),
-        ("Download WICKR MESSENGER APP3) and add me", set()),
+        ("Get the WICKR APP2) then add us", set()),
         ("Durogesic Matrix Pflaster, 5 Stück", set()),
-        ("wickr: NoLimitTrade our wickr: NoLimitTradeour", {("wickr", "NoLimitTrade")}),
+        ("wickr: GreenLineShop our wickr: GreenLineShopour", {("wickr", "GreenLineShop")}),
     ],
 )
 def test_handles_need_a_keyword_and_a_handle_shape(text: str, expected: set) -> None:

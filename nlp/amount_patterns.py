@@ -78,6 +78,10 @@ RUN_RE = re.compile(
     r"(?:\d{1,5}(?:[.,]\d{1,3})?(?:kg|g|gr|mg|oz|lb))+"
 )
 RUN_PART_RE = re.compile(r"(?P<n>\d{1,5}(?:[.,]\d{1,3})?)(?P<u>kg|gr|g|mg|oz|lb)")
+# A unit right after a title's leading number: "10 g …" is an amount, not a count
+UNIT_AHEAD_RE = re.compile(rf"(?:{MASS_ALT}|{COUNT_ALT}|%)(?![^\W\d_])")
+# One number of a spelled count's list, with its unit when it has one: "1, 2 and 5g"
+NUM_PART_RE = re.compile(rf"(?P<n>{NUM})\s?(?P<u>{MASS_ALT})?")
 # A long run of letters and digits is an address or a hash: no amounts inside
 # (a look-behind that tries it only at a run's start is slower in `re`: 6 against 4 µs a listing)
 LONG_TOKEN_RE = re.compile(r"[a-z0-9]{20,}")

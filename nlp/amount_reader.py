@@ -11,7 +11,7 @@ Bonuses ("buy 5 get 1 free") do not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from nlp import amount_patterns as pat
 from nlp import amount_text, units
@@ -79,12 +79,8 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
-        for part in pat.RUN_PART_RE.finditer(m.group()):
-            unit_word = part.group("u")
-            base, factor = units.MASS_UNITS[unit_word]
-            value = units.round_sig(units.number(part.group("n")) * factor)
-            s, e = m.start() + part.start(), m.start() + part.end()
-            _add_mass(quantities, doses, value, base, s, e, dosage_context, unit_word)
+        _add_mass_parts(quantities, doses, pat.RUN_PART_RE.finditer(m.group()), m.start(), None,
+                        dosage_context)
 
     spelled = pat.NUMBER_WORD_HINT_RE.search(written) is not None
     for m in pat.SPELLED_COUNT_RE.finditer(written) if spelled else ():
@@ -99,7 +95,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         if (m and int(m.group("n")) > 0 and not pat.YEAR_RE.fullmatch(m.group("n"))
                 and not _is_bonus(folded, m.start("n"), m.end("n"))):
             rest = folded[m.end() :]
-            if not re.match(rf"(?:{units.MASS_ALT}|{units.COUNT_ALT}|%)(?![^\W\d_])", rest):
+            if not pat.UNIT_AHEAD_RE.match(rest):
                 taken.append((m.start("n"), m.end("n")))
                 quantities.append(Amount(float(m.group("n")), "unit", m.start("n"), m.end("n"),
                                          "quantity"))
@@ -129,12 +125,8 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
             continue
         taken.append((m.start(), m.end()))
         final_unit = m.group("unit")
-        for part in re.finditer(rf"(?P<n>{units.NUM})\s?(?P<u>{units.MASS_ALT})?", m.group("nums")):
-            unit_word = part.group("u") or final_unit
-            base, factor = units.MASS_UNITS[unit_word]
-            value = units.round_sig(units.number(part.group("n")) * factor)
-            s, e = m.start() + part.start(), m.start() + part.end()
-            _add_mass(quantities, doses, value, base, s, e, dosage_context, unit_word)
+        _add_mass_parts(quantities, doses, pat.NUM_PART_RE.finditer(m.group("nums")), m.start(),
+                        final_unit, dosage_context)
 
     word_amounts = pat.WORD_AMOUNT_HINT_RE.search(folded) is not None
     for m in pat.WORD_AMOUNT_RE.finditer(folded) if word_amounts else ():
@@ -316,6 +308,18 @@ def _looks_like_count_x(folded: str, end: int) -> bool:
     rest = folded[end : end + 3].lstrip()
     return not (rest[:1].isdigit() or folded[end : end + 1] == "-"
                 or (folded[end : end + 1] == "/" and folded[end + 1 : end + 2].isdigit()))
+
+
+def _add_mass_parts(quantities: list[Amount], doses: list[Amount], parts: Iterator[re.Match[str]],
+                    offset: int, default_unit: str | None, dosage_context: bool) -> None:
+    """Each `(?P<n>…)(?P<u>…)` part of one match (at `offset`) as a mass; a part without its
+    own unit takes `default_unit`."""
+    for part in parts:
+        unit_word = part.group("u") or default_unit
+        base, factor = units.MASS_UNITS[unit_word]
+        value = units.round_sig(units.number(part.group("n")) * factor)
+        _add_mass(quantities, doses, value, base, offset + part.start(), offset + part.end(),
+                  dosage_context, unit_word)
 
 
 def _add_mass(quantities: list[Amount], doses: list[Amount], value: float, base: str,

@@ -40,11 +40,12 @@ _CANNABIS_WORD_RE = re.compile(letter_first(
     r"canna(?:[\w-]*)|pot|bud|buds|weed|ganja|dank|kush|420|sativa|indica|hybrid|"
     r"stoner", r"[^\W_]") + r"(?![^\W_])"
 )
-# Products sold by the milligram that are not cannabis
+# Products sold by the milligram that are not cannabis, beyond the everyday words every rule
+# reads (`non_drug_words` in `_context.yaml`: vitamins, melatonin, collagen, probiotics…)
 _SUPPLEMENT_RE = re.compile(letter_first(
-    r"vitamins?|vitamine?|melatonin|caffeine|koffein|protein|collagen|biotin|zinc|"
-    r"magnesium|iron|fib(?:er|re)|probiotics?|omega|multivitamin|electrolytes?|ashwagandha|"
-    r"elderberry|creatine|keto|sugar\sfree|nicotine|kratom|mushroom|mushrooms|shroom|shrooms|"
+    r"vitamine|caffeine|koffein|zinc|"
+    r"magnesium|iron|fib(?:er|re)|omega|electrolytes?|"
+    r"creatine|keto|sugar\sfree|nicotine|kratom|mushroom|mushrooms|shroom|shrooms|"
     r"psilocybin|dog|dogs|pet|pets|cat|cats|"
     # edible goods that are not food for a high: "edible glitter", "edible ink"
     r"glitter|ink|printer|gold\sleaf|sprinkles|wafer\spaper|toppers?|straws|cutlery|insects|"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from typing import Annotated
 
@@ -49,9 +50,12 @@ def run(
     schedules = scheduled_markets(where, market)
     _log_to_stderr(where.log_level)
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    scheduler = daemon.run(where, schedules, once=once, stop=stop)
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        scheduler = daemon.run(where, schedules, once=once, stop=stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     raise typer.Exit(daemon.once_exit_code(scheduler.launched) if once else 0)
 
 
@@ -88,14 +92,24 @@ def list_(
         typer.echo(f"{e['market']:<12} {e['cron'] or '-':<16} {e['timezone'] or '-':<16} {last:<34} {due}")
 
 
+class _Stderr(logging.Handler):
+    """Writes to the current sys.stderr (also when a test swapped it after set-up)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # logging must never stop the daemon
+            self.handleError(record)
+
+
 def _log_to_stderr(level: str) -> None:
     """The scheduler's own lines (launches, exits, catch-ups) show at INFO at least."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("vigil.scheduler")
-    logger.addHandler(handler)
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
     logger.setLevel(min(logging.INFO, logging.getLevelName(level)))
-    logger.propagate = False
 
 
 def register(root: typer.Typer) -> None:

@@ -10,7 +10,8 @@ Each `tick()` looks at every scheduled market once:
   for the next slot;
 - a market whose previous crawl is still running is never started again (the crawl lock in
   the index guards the same from other processes);
-- at most `max_crawls` crawls run at once; the others wait their turn, oldest slot first.
+- at most `max_crawls` crawls run at once; the others wait their turn, oldest slot first
+  (then the market served longest ago).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class Scheduler:
         if self.stopping:
             return []
         started = []
-        for market in sorted(ready, key=lambda m: self._pending[m].slot):
+        for market in sorted(ready, key=self._turn):
             pending = self._pending[market]
             if len(self.running) >= self.max_crawls:
                 if not pending.noted:
@@ -111,6 +112,11 @@ class Scheduler:
             if launch is not None:
                 started.append(launch)
         return started
+
+    def _turn(self, market: str) -> tuple[datetime, datetime]:
+        """Oldest due slot first; on a tie, the market served longest ago."""
+        served = self.served.get(market)
+        return self._pending[market].slot, served or datetime.min.replace(tzinfo=self._last_tick.tzinfo)
 
     def _due(self, market: str, spec: ScheduleSpec, now: datetime) -> _Pending | None:
         """The market's slot to serve now, if any, decided once per slot."""

@@ -161,11 +161,11 @@ def run(
         if once and not scheduler.running and not scheduler.waiting():
             break
         stop.wait(interval)
-    _shut_down(scheduler, settings.schedule_stop_grace, sleep)
+    shut_down(scheduler, settings.schedule_stop_grace, sleep)
     return scheduler
 
 
-def _shut_down(scheduler: Scheduler, grace: float, sleep: Callable[[float], None]) -> None:
+def shut_down(scheduler: Scheduler, grace: float, sleep: Callable[[float], None]) -> None:
     scheduler.stopping = True
     if scheduler.running:
         logger.warning("stopping: waiting up to %.0f s for %d running crawl(s)",

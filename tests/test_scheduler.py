@@ -4,6 +4,7 @@ one crawl per market at a time, a clean stop, and real `vigil crawl` processes i
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 from collections import Counter
@@ -76,6 +77,25 @@ def test_markets_validate_rejects_a_bad_cron_with_exit_2(tmp_path):
     result = CliRunner().invoke(app, ["markets", "validate", str(folder / "markets" / "toy.yaml")])
     assert result.exit_code == 2
     assert "toy.yaml" in result.output and "schedule.cron: '0 */6 * *': expected a 5-field" in result.output
+
+
+def test_crawl_schedule_options_are_checked_before_any_request():
+    from vigil.services.crawls import schedule_args
+
+    now = schedule_args(None, None, now=True, clock="2026-01-05T13:00:30.25+01:00")
+    assert now == {"schedule_slot": "2026-01-05T12:00:30+00:00", "schedule_trigger": "manual"}
+    assert schedule_args(None, None, now=False, clock="") == {}
+    slot = schedule_args("2026-01-05T13:00:00+01:00", "catch_up", now=False, clock="")
+    assert slot == {"schedule_slot": at("12:00"), "schedule_trigger": "catch_up"}
+    for bad, expected in [
+        (("2026-01-05T12:00:00", None, True), "--now is a manual run"),
+        (("2026-01-05T12:00:00", None, False), "a slot needs its UTC offset"),
+        (("noon", None, False), "expected an ISO 8601 time"),
+        ((at("12:00"), "cron", False), "expected one of scheduled, catch_up, manual"),
+        ((None, "scheduled", False), "--schedule-trigger needs --schedule-slot"),
+    ]:
+        with pytest.raises(UsageError, match=re.escape(expected)):
+            schedule_args(bad[0], bad[1], now=bad[2], clock="")
 
 
 # --- slots ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from crawler.schedule import ScheduleSpec
@@ -116,7 +116,7 @@ class Scheduler:
     def _turn(self, market: str) -> tuple[datetime, datetime]:
         """Oldest due slot first; on a tie, the market served longest ago."""
         served = self.served.get(market)
-        return self._pending[market].slot, served or datetime.min.replace(tzinfo=self._last_tick.tzinfo)
+        return self._pending[market].slot, served or datetime.min.replace(tzinfo=UTC)
 
     def _due(self, market: str, spec: ScheduleSpec, now: datetime) -> _Pending | None:
         """The market's slot to serve now, if any, decided once per slot."""

@@ -157,7 +157,7 @@ class Scheduler:
         self.running[market] = launch
         self.launched.append(launch)
         logger.info("%s: crawl started for slot %s (%s), pid %s", market, slot_key(pending.slot),
-                       pending.trigger, crawl.pid)
+                    pending.trigger, crawl.pid)
         return launch
 
     def waiting(self) -> list[str]:

@@ -44,6 +44,7 @@ from crawler.field_specs import (
     check_field_names,
 )
 from crawler.field_specs import Strict as _Strict
+from crawler.schedule import ScheduleSpec
 
 __all__ = [
     "LISTING_FIELDS",
@@ -61,6 +62,7 @@ __all__ = [
     "MarketConfig",
     "PolitenessSpec",
     "RecordsSpec",
+    "ScheduleSpec",
     "Selector",
     "SessionSpec",
     "load_market",
@@ -201,6 +203,9 @@ class MarketConfig(_Strict):
     language: str | None = None
     date_order: Literal["DMY", "MDY", "YMD"] | None = Field(
         default=None, description="how the market writes numeric dates such as 05/06/2017"
+    )
+    schedule: ScheduleSpec | None = Field(
+        default=None, description="when `vigil schedule run` crawls the market; none: never"
     )
     navigation: NavigationSpec
     listings: ListingSpec

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from crawler.clock import Clock
 from crawler.middlewares import close_crawl
+from crawler.schedule import SLOT_ARG, SLOT_STAT, TRIGGER_ARG, TRIGGER_STAT
 from index.errors import StoreError
 from index.factory import check_writable
 from index.records import CrawlRun, LockOwner, MarketLocked
@@ -106,6 +107,9 @@ class CrawlRunExtension:
 
     def spider_opened(self) -> None:
         settings = self.crawler.settings
+        schedule = self._schedule()
+        for name, value in schedule.items():
+            self.crawler.stats.set_value(name, value)  # type: ignore[union-attr]
         try:
             check_writable(self.index)
             rates = rates_for(settings)
@@ -123,12 +127,21 @@ class CrawlRunExtension:
         for run_id in stale:
             logger.warning("%s: run %s was left running by a dead crawl: marked failed", self.market, run_id)
         clock = Clock.from_settings(settings)
-        run = store.start_run(CrawlRun(market=self.market, started_at=clock.now()), owner)
+        run = store.start_run(
+            CrawlRun(market=self.market, started_at=clock.now(), stats=dict(schedule)), owner
+        )
         context = CrawlContext(store, vault_for(self.index), run, clock, rates, owner)
         self.crawler._vigil_context = context  # type: ignore[attr-defined]
         self._heartbeat = task.LoopingCall(self._beat, context)
         self._heartbeat.start(max(1.0, min(60.0, self.stale_after / 3)), now=False)
         logger.info("crawl run %s of %s started", run.id, run.market)
+
+    def _schedule(self) -> dict[str, str]:
+        """The schedule slot this crawl serves (spider arguments given by `vigil schedule run`
+        or `vigil crawl --now`), kept in the run from its start, so a restarted scheduler knows."""
+        spider = self.crawler.spider
+        slot, trigger = getattr(spider, SLOT_ARG, ""), getattr(spider, TRIGGER_ARG, "")
+        return {SLOT_STAT: str(slot), TRIGGER_STAT: str(trigger or "scheduled")} if slot else {}
 
     def _beat(self, context: CrawlContext) -> None:
         try:

@@ -95,6 +95,15 @@ class Settings(BaseModel):
         gt=0,
         description="seconds without a heartbeat after which another host's crawl lock is stale",
     )
+    schedule_max_crawls: int = Field(
+        default=2, ge=1, description="crawls `vigil schedule run` runs at once (one per market at most)"
+    )
+    schedule_stop_grace: float = Field(
+        default=300.0,
+        ge=0,
+        description="seconds `vigil schedule run` waits for running crawls when stopped, before it "
+        "terminates them",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from vigil.services.crawls import (
     crawl_markets,
     exit_code,
     preflight,
+    schedule_args,
     select_markets,
 )
 from vigil.services.errors import UsageError
@@ -44,6 +45,20 @@ def crawl(
             "a dict or list as JSON).",
         ),
     ] = None,
+    now: Annotated[
+        bool,
+        typer.Option(
+            "--now",
+            help="A manual run outside the market's schedule, recorded with trigger `manual` "
+            "(shown by `vigil runs` and counted by `vigil schedule run` as serving the slots before it).",
+        ),
+    ] = False,
+    schedule_slot: Annotated[
+        str | None, typer.Option(hidden=True, help="The schedule slot served (set by `vigil schedule run`).")
+    ] = None,
+    schedule_trigger: Annotated[
+        str | None, typer.Option(hidden=True, help="scheduled or catch_up (set by `vigil schedule run`).")
+    ] = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
     log_level: LogLevelOption = None,
@@ -57,11 +72,12 @@ def crawl(
     where = settings(
         data_dir=data_dir, config_dir=config_dir, log_level=log_level, progress_interval=progress
     )
+    spider_args = schedule_args(schedule_slot, schedule_trigger, now=now, clock=where.clock)
     configs = select_markets(where, markets or [], all_markets=all_markets, mirrors=_mirrors(mirror or []))
     preflight(where)
     check_browser(where, configs)
     check_proxies(where, configs)
-    outcomes = crawl_markets(where, configs, _scrapy_settings(scrapy_set or []))
+    outcomes = crawl_markets(where, configs, _scrapy_settings(scrapy_set or []), spider_args)
     print_summary(where, outcomes)
     raise typer.Exit(exit_code(outcomes))
 

@@ -23,11 +23,12 @@ def runs(
         print_json(found)
         return
     typer.echo(f"{'run':>5} {'market':<12} {'status':<14} {'started':<20} {'pages':>6} {'new':>5} "
-               f"{'changed':>7} {'removed':>7} {'lost':>5}  reason / mirror")
+               f"{'changed':>7} {'removed':>7} {'lost':>5} {'trigger':<9}  reason / mirror")
     for r in found:
         lost = r["dropped"] + r["errors"] + r["failed_requests"]
         typer.echo(f"{r['id']:>5} {r['market']:<12} {r['status']:<14} {r['started_at'][:19]:<20} "
-                   f"{r['pages']:>6} {r['new']:>5} {r['changed']:>7} {r['removed']:>7} {lost:>5}  "
+                   f"{r['pages']:>6} {r['new']:>5} {r['changed']:>7} {r['removed']:>7} {lost:>5} "
+                   f"{r['trigger'] or '-':<9}  "
                    f"{r['close_reason'] or ''}{'  ' + r['mirror'] if r['mirror'] else ''}")
         if r["message"] and r["status"] != "ok":
             typer.echo(f"{'':>6}{r['message']}")

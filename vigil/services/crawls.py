@@ -93,10 +93,12 @@ def preflight(settings: Settings) -> None:
 
 
 def crawl_markets(
-    settings: Settings, markets: list[MarketConfig], overrides: dict[str, Any] | None = None
+    settings: Settings, markets: list[MarketConfig], overrides: dict[str, Any] | None = None,
+    spider_args: dict[str, str] | None = None,
 ) -> list[CrawlOutcome]:
     """Crawl markets concurrently (each on its own hosts, one index writer); blocks until all
-    are done. Scrapy's reactor runs once per process, so call this once per process."""
+    are done. Scrapy's reactor runs once per process, so call this once per process.
+    `spider_args` go to every market's spider (`-a NAME=VALUE`), e.g. its schedule slot."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spider import MarketSpider
@@ -106,7 +108,8 @@ def crawl_markets(
     for config in markets:
         crawler = process.create_crawler(MarketSpider)
         process.crawl(crawler, market=config.id, mirror=",".join(config.mirrors),
-                      access=config.access.model_dump_json(exclude_defaults=True) or "{}")
+                      access=config.access.model_dump_json(exclude_defaults=True) or "{}",
+                      **(spider_args or {}))
         crawlers.append((config.id, crawler))
     process.start()
     outcomes = []
@@ -123,6 +126,33 @@ def crawl_markets(
     return outcomes
 
 
+def schedule_args(slot: str | None, trigger: str | None, *, now: bool, clock: str) -> dict[str, str]:
+    """Spider arguments naming the schedule slot a crawl serves: `--now` is a manual run whose
+    slot is the present time (the `clock` setting when set), shown in the schedule's history."""
+    from datetime import UTC, datetime
+
+    from crawler.schedule import SLOT_ARG, TRIGGER_ARG, TRIGGERS, parse_slot
+
+    if now and (slot or trigger):
+        raise UsageError("--now is a manual run: it takes no --schedule-slot or --schedule-trigger")
+    if now:
+        at = datetime.fromisoformat(clock) if clock else datetime.now(UTC)
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        return {SLOT_ARG: at.astimezone(UTC).replace(microsecond=0).isoformat(), TRIGGER_ARG: "manual"}
+    if not slot:
+        if trigger:
+            raise UsageError("--schedule-trigger needs --schedule-slot")
+        return {}
+    try:
+        parsed = parse_slot(slot)
+    except ValueError as exc:
+        raise UsageError(f"--schedule-slot: {exc}; expected an ISO 8601 time with its offset") from None
+    trigger = trigger or "scheduled"
+    if trigger not in TRIGGERS:
+        raise UsageError(f"--schedule-trigger: {trigger!r}; expected one of {', '.join(TRIGGERS)}")
+    return {SLOT_ARG: parsed.astimezone(UTC).isoformat(), TRIGGER_ARG: trigger}
+
+
 def exit_code(outcomes: list[CrawlOutcome]) -> int:
     """The most severe status of the crawled markets."""
     statuses = [o.status for o in outcomes]
@@ -137,5 +167,6 @@ __all__ = [
     "crawl_markets",
     "exit_code",
     "preflight",
+    "schedule_args",
     "select_markets",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.schedule import SLOT_STAT, TRIGGER_STAT
 from index.records import CrawlRun
 from vigil.services.index import reading
 from vigil.services.search import check_markets, known_markets
@@ -40,6 +41,8 @@ def run_json(run: CrawlRun) -> dict[str, Any]:
         "close_reason": run.stats.get("close_reason"),
         "message": run.stats.get("vigil/close_message") or None,
         "mirror": run.stats.get("vigil/mirror"),
+        "trigger": run.stats.get(TRIGGER_STAT) if run.stats.get(SLOT_STAT) else None,
+        "slot": run.stats.get(SLOT_STAT) or None,
         **{name: int(run.stats.get(stat, 0) or 0) for name, stat in SUMMARY_STATS.items()},
         "stats": run.stats,
     }

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as clock_time
 from http.server import ThreadingHTTPServer
@@ -20,9 +21,12 @@ from pathlib import Path
 import pytest
 import redis
 from helpers import ROOT
+from stores import BACKENDS, cluster_config, drop_indices
 
 from demo import World, day_date
 from demo.server import Request, Response, _handler, make_app
+from index.elastic.client import ClusterConfig
+from index.elastic.store import ElasticStore
 from index.query import ListingQuery
 from index.sqlite import SqliteStore
 
@@ -81,10 +85,35 @@ def crawl(url: str, data_dir: Path, **env: str) -> subprocess.Popen:
     )
 
 
-def listings(data_dir: Path) -> dict[str, tuple]:
-    store = SqliteStore(data_dir / "vigil.sqlite3")
+@dataclass
+class Index:
+    """Where the workers write: the embedded SQLite file, or a real Elasticsearch node."""
+
+    env: dict[str, str]
+    cluster: ClusterConfig | None = None
+
+    def open(self, data_dir: Path):
+        if self.cluster is None:
+            return SqliteStore(data_dir / "vigil.sqlite3")
+        return ElasticStore(self.cluster, data_dir / "spool", readonly=True)
+
+
+@pytest.fixture(scope="module", params=BACKENDS[:2])
+def index(request) -> Iterator[Index]:
+    if request.param == "sqlite":
+        yield Index({})
+        return
+    config = cluster_config(request, request.param)
+    env = {"VIGIL_STORE": "elasticsearch", "VIGIL_ES_URL": config.hosts[0],
+           "VIGIL_ES_INDEX_PREFIX": config.index_prefix, "VIGIL_ES_REPLICAS": "0"}
+    yield Index(env, config)
+    drop_indices(config)
+
+
+def listings(index: Index, data_dir: Path) -> dict[str, tuple]:
+    store = index.open(data_dir)
     try:
-        result = store.search(ListingQuery(markets=(MARKET,), limit=10_000))
+        result = store.search(ListingQuery(markets=(MARKET,), limit=1000))
         return {
             h.listing.listing_id: (
                 h.listing.title, h.listing.vendor, h.listing.price and h.listing.price.amount,
@@ -97,14 +126,15 @@ def listings(data_dir: Path) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def two_workers(market, redis_url: str, tmp_path_factory) -> dict:
+def two_workers(market, index: Index, redis_url: str, tmp_path_factory) -> dict:
     url, app, world = market
     data_dir = tmp_path_factory.mktemp("shared")
     server = redis.Redis.from_url(redis_url)
     server.flushdb()
     app.gate.clear()
     app.paths.clear()
-    workers = [crawl(url, data_dir, VIGIL_SCHEDULER="redis", VIGIL_REDIS_URL=redis_url) for _ in range(2)]
+    workers = [crawl(url, data_dir, VIGIL_SCHEDULER="redis", VIGIL_REDIS_URL=redis_url, **index.env)
+               for _ in range(2)]
     deadline = time.monotonic() + 120
     while server.hlen(f"vigil:{MARKET}:workers") < 2 and time.monotonic() < deadline:
         if any(w.poll() is not None for w in workers):
@@ -112,8 +142,9 @@ def two_workers(market, redis_url: str, tmp_path_factory) -> dict:
         time.sleep(0.05)
     app.gate.set()
     outputs = [w.communicate(timeout=300) for w in workers]
-    return {"data_dir": data_dir, "outputs": outputs, "codes": [w.returncode for w in workers],
-            "paths": list(app.paths), "world": world, "redis": server}
+    return {"data_dir": data_dir, "index": index, "outputs": outputs,
+            "codes": [w.returncode for w in workers], "paths": list(app.paths), "world": world,
+            "redis": server}
 
 
 def test_both_workers_finish_ok(two_workers):
@@ -124,7 +155,7 @@ def test_both_workers_finish_ok(two_workers):
 def test_every_listing_is_collected_once_and_no_url_is_fetched_twice(two_workers):
     world = two_workers["world"]
     truth = set(world.truth(MARKET)[MARKET].listings)
-    assert set(listings(two_workers["data_dir"])) == truth
+    assert set(listings(two_workers["index"], two_workers["data_dir"])) == truth
     fetched = Counter(p for p in two_workers["paths"])
     assert fetched and max(fetched.values()) == 1, fetched.most_common(3)
     listing_pages = [p for p in fetched if re.search(r"/(produkt|product|item|listing)/", p)]
@@ -138,7 +169,7 @@ def test_the_work_was_shared_and_the_run_is_one(two_workers):
         assert found, [o for o, _ in two_workers["outputs"]]
         pages.append(int(found.group(1)))
     assert all(p > 0 for p in pages), pages
-    store = SqliteStore(two_workers["data_dir"] / "vigil.sqlite3")
+    store = two_workers["index"].open(two_workers["data_dir"])
     try:
         runs = store.runs(MARKET)
     finally:
@@ -158,7 +189,7 @@ def test_the_work_was_shared_and_the_run_is_one(two_workers):
 def test_the_result_equals_a_single_workers(two_workers, market, tmp_path):
     url, app, _ = market
     app.gate.set()
-    single = crawl(url, tmp_path)
+    single = crawl(url, tmp_path)  # the local frontier, into its own SQLite index
     out, err = single.communicate(timeout=300)
     assert single.returncode == 0, out + err[-3000:]
-    assert listings(tmp_path) == listings(two_workers["data_dir"])
+    assert listings(Index({}), tmp_path) == listings(two_workers["index"], two_workers["data_dir"])

@@ -23,13 +23,14 @@ install: $(STAMP)
 
 # Debian packages the tests need: Java and Maven run and fetch the Elasticsearch and
 # OpenSearch nodes; Chromium renders browser-only markets (Playwright cannot download its
-# own browser here). Installed only when missing, and only as root with apt-get.
-SYSTEM_PACKAGES := default-jre-headless maven chromium
+# own browser here); redis-server holds the shared frontier of scale-out crawls. Installed only
+# when missing, and only as root with apt-get.
+SYSTEM_PACKAGES := default-jre-headless maven chromium redis-server
 system:
-	@command -v java >/dev/null && command -v mvn >/dev/null && command -v chromium >/dev/null || { \
+	@command -v java >/dev/null && command -v mvn >/dev/null && command -v chromium >/dev/null && command -v redis-server >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
-	  else echo "make test needs java, mvn and chromium: apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; fi; }
+	  else echo "make test needs java, mvn, chromium and redis-server: apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; fi; }
 
 demo: install system
 	$(BIN)/vigil demo run

@@ -110,6 +110,8 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             self.crawler.stats.set_value("vigil/close_message", problem)
             self.logger.error("%s: %s", self.market_id, problem)
             raise CloseSpider("browser_unavailable")
+        if self._joined_crawl():
+            return  # the shared queue has the start pages: the worker that opened the run queued them
         for path in self.config.navigation.start_urls:
             request = self._request(self._absolute(path), self.parse_start, "category")
             if request is not None:
@@ -139,8 +141,14 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             ]
         return [r for r in requests if r is not None]
 
+    def _joined_crawl(self) -> bool:
+        """This worker joined a run another worker opened (`scheduler: redis`)."""
+        return self.crawler.stats.get_value("vigil/worker/role") == "joiner"
+
     def _on_idle(self) -> None:
-        if self._watch_scheduled:
+        # with several workers, watched pages wait until the whole walk is done, and one
+        # worker (the run's opener) queues them
+        if self._watch_scheduled or self._joined_crawl() or self.crawler.stats.get_value("vigil/group/busy"):
             return
         self._watch_scheduled = True
         requests = self._watched()

@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from twisted.internet import task
 from twisted.python.failure import Failure
 
@@ -25,6 +25,7 @@ from index.errors import StoreError
 from index.factory import check_writable
 from index.records import CrawlRun, LockOwner, MarketLocked
 from pipelines.context import CrawlContext, IndexSettings, SharedStores, rates_for, vault_for
+from pipelines.run_group import RunGroup, merge_stats, open_group
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ ERROR_STATS = (
     "vigil/requests/failed",
     "vigil/requests/offsite",
     "vigil/store/spooled",
+    "vigil/workers/lost",
 )
 LISTING_STATS = (
     "vigil/listings/new",
@@ -84,6 +86,10 @@ class CrawlRunExtension:
         self.stale_after = crawler.settings.getfloat("VIGIL_LOCK_STALE_AFTER", 900.0)
         self._store_held = False
         self._heartbeat: task.LoopingCall | None = None
+        # several workers on one run (`scheduler: redis`): the group, and whether this
+        # worker joined the run another opened
+        self.group: RunGroup | None = None
+        self.joined = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunExtension:
@@ -91,6 +97,7 @@ class CrawlRunExtension:
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_error, signal=signals.item_error)
+        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         return extension
 
     @property
@@ -118,23 +125,73 @@ class CrawlRunExtension:
             raise self._stop("start_error", str(exc)) from None
         self._store_held = True
         owner = LockOwner.here()
+        clock = Clock.from_settings(settings)
+        if settings.get("VIGIL_SCHEDULER") == "redis":
+            try:
+                self.group, joined = open_group(self.crawler, self.market, self.stale_after)
+            except Exception as exc:  # Redis down or a group that never opened
+                raise self._stop("start_error", f"the shared frontier: {exc}") from None
+            if joined is not None:
+                self._join(store, joined.run_id, clock, rates, owner)
+                return
         try:
             stale = store.acquire_lock(self.market, owner, datetime.now(UTC), self.stale_after)
-        except MarketLocked as exc:
-            raise self._stop("market_locked", str(exc)) from None
-        except StoreError as exc:
-            raise self._stop("start_error", str(exc)) from None
+        except (MarketLocked, StoreError) as exc:
+            if self.group is not None:
+                self.group.abandon()
+            reason = "market_locked" if isinstance(exc, MarketLocked) else "start_error"
+            raise self._stop(reason, str(exc)) from None
         for run_id in stale:
             logger.warning("%s: run %s was left running by a dead crawl: marked failed", self.market, run_id)
-        clock = Clock.from_settings(settings)
         run = store.start_run(
             CrawlRun(market=self.market, started_at=clock.now(), stats=dict(schedule)), owner
         )
-        context = CrawlContext(store, vault_for(self.index), run, clock, rates, owner)
+        if self.group is not None:
+            assert run.id is not None
+            self.group.opened(run.id)
+            self._count("vigil/workers/opened")
+        self._begin(CrawlContext(store, vault_for(self.index), run, clock, rates, owner))
+        logger.info("crawl run %s of %s started", run.id, run.market)
+
+    def _join(self, store: Any, run_id: int, clock: Clock, rates: Any, owner: LockOwner) -> None:
+        """Work on the run another worker opened: its queue, its run id, not its lock."""
+        run = store.get_run(run_id)
+        if run is None or run.status != "running":
+            raise self._stop("start_error", f"the shared run {run_id} to join is not running")
+        self.joined = True
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("vigil/worker/role", "joiner")
+        stats.set_value("vigil/run_id", run_id)
+        self._begin(CrawlContext(store, vault_for(self.index), run, clock, rates, owner))
+        logger.info("joined crawl run %s of %s", run.id, run.market)
+
+    def _begin(self, context: CrawlContext) -> None:
         self.crawler._vigil_context = context  # type: ignore[attr-defined]
         self._heartbeat = task.LoopingCall(self._beat, context)
-        self._heartbeat.start(max(1.0, min(60.0, self.stale_after / 3)), now=False)
-        logger.info("crawl run %s of %s started", run.id, run.market)
+        interval = max(1.0, min(60.0, self.stale_after / 3))
+        if self.group is not None:
+            interval = min(interval, 5.0)  # workers' lines go stale in 30 s
+        self._heartbeat.start(interval, now=False)
+
+    def _count(self, name: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(name, value)
+
+    def spider_idle(self) -> None:
+        """With several workers: wait while another may still queue work; the opener also
+        waits until every joiner has left, then closes the run."""
+        if self.group is None or getattr(self.crawler, "_vigil_context", None) is None:
+            return
+        action, lost = self.group.on_idle(opener=not self.joined)
+        for token in lost:
+            self._count("vigil/workers/lost")
+            logger.error("%s: worker %s stopped answering: the requests it held are lost", self.market, token)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("vigil/group/busy", int(action == "wait"))
+        if action == "wait":
+            raise DontCloseSpider
 
     def _schedule(self) -> dict[str, str]:
         """The schedule slot this crawl serves (spider arguments given by `vigil schedule run`
@@ -144,6 +201,13 @@ class CrawlRunExtension:
         return {SLOT_STAT: str(slot), TRIGGER_STAT: str(trigger or "scheduled")} if slot else {}
 
     def _beat(self, context: CrawlContext) -> None:
+        if self.group is not None:
+            try:
+                self.group.beat()
+            except Exception as exc:  # Redis away for a moment: the next beat may get through
+                logger.warning("%s: worker heartbeat failed: %s", context.run.market, exc)
+        if self.joined:
+            return  # the opener holds the lock
         try:
             context.store.heartbeat(context.run.market, context.owner, datetime.now(UTC))
         except StoreError as exc:
@@ -178,6 +242,11 @@ class CrawlRunExtension:
             self._release_store()
             return
         self._settle_writes(context)
+        if self.joined:
+            self._leave_group(reason)
+            return
+        if self.group is not None:
+            self._close_group()
         status = run_status(reason, dict(stats.get_stats()))
         run = context.run
         run.finished_at = context.clock.now()
@@ -202,6 +271,31 @@ class CrawlRunExtension:
             logger.error("%s: run %s could not be recorded: %s", run.market, run.id, exc)
         finally:
             self._release_store()
+
+    def _leave_group(self, reason: str) -> None:
+        """A joiner's end: its counts go to the run's opener, which records the run."""
+        stats = self.crawler.stats
+        assert stats is not None and self.group is not None
+        own = dict(stats.get_stats())
+        lost = reason != "finished" or any(own.get(name) for name in ERROR_STATS)
+        try:
+            self.group.leave(own)
+        except Exception as exc:
+            logger.error("%s: could not hand this worker's counts to the run: %s", self.market, exc)
+            lost = True
+        stats.set_value("vigil/run_status", "partial" if lost else "ok")
+        self._release_store()
+
+    def _close_group(self) -> None:
+        """The opener's end: the joiners' counts join its own, the frontier is cleared."""
+        stats = self.crawler.stats
+        assert stats is not None and self.group is not None
+        try:
+            merge_stats(stats, self.group.joiners_stats())
+            self.group.close()
+        except Exception as exc:
+            stats.inc_value("vigil/workers/lost")  # their counts are unknown: not complete
+            logger.error("%s: could not collect the other workers' counts: %s", self.market, exc)
 
     def _settle_writes(self, context: CrawlContext) -> None:
         """Write out what the store buffers; what is left in a spool (the cluster is down)

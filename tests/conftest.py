@@ -1,4 +1,4 @@
-"""Shared fixtures: the real-data folder, and real Elasticsearch and OpenSearch nodes.
+"""Shared fixtures: the real-data folder, real Elasticsearch and OpenSearch nodes, a real Redis.
 
 Each node starts once per session (about 10-20 s). `VIGIL_ES_URL` / `VIGIL_OPENSEARCH_URL`
 point the tests at nodes already running (`vigil es dev`) instead.
@@ -116,3 +116,42 @@ def restartable_es(_restartable_es_node: DevNode) -> DevNode:
         except NodeError as exc:
             pytest.fail(str(exc), pytrace=False)
     return node
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `redis-server` (Debian's) on a free loopback port, started once per session;
+    nothing is saved to disk."""
+    import socket
+    import subprocess
+    import time
+
+    server = shutil.which("redis-server")
+    need(server is not None, "redis-server (apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [str(server), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder), "--protected-mode", "yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"redis-server did not answer on port {port}", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -105,6 +105,17 @@ class Settings(BaseModel):
         "terminates them",
     )
 
+    scheduler: Literal["local", "redis"] = Field(
+        default="local",
+        description="where a crawl's frontier lives: in the crawling process, or in Redis, shared "
+        "by every worker crawling the market (scale-out)",
+    )
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        pattern=r"^rediss?://\S+$",
+        description="the Redis that holds the shared frontiers (`scheduler: redis`)",
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
@@ -178,6 +189,10 @@ class Settings(BaseModel):
                 value = value.get_secret_value()
             out[env_name(name)] = str(value) if isinstance(value, Path) else value
         out["LOG_LEVEL"] = self.log_level
+        if self.scheduler == "redis":  # the frontier in Redis, shared by the market's workers
+            out["SCHEDULER"] = "crawler.redis_frontier.MarketRedisScheduler"
+            out["DUPEFILTER_CLASS"] = "crawler.redis_frontier.MarketDupeFilter"
+            out["REDIS_URL"] = self.redis_url
         return out
 
     def scrapy_settings(self, overrides: dict[str, Any] | None = None) -> Any:

@@ -29,6 +29,10 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
             print(f"{o.market}: sales shown on {o.count('trade/listings_with_sales')} listings "
                   f"({o.count('trade/sales'):,} in all); {o.count('feedback/read')} feedback records read")
     for o in outcomes:
+        if o.stats.get("vigil/worker/role") == "joiner":
+            print(f"{o.market}: this worker joined run {o.run_id}; the run's record (`vigil runs`) "
+                  "counts every worker's pages and listings")
+    for o in outcomes:
         if o.message:
             print(o.message if o.message.startswith(f"{o.market} ") else f"{o.market}: {o.message}")
         if o.count("store/spooled"):

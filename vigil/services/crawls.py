@@ -83,13 +83,31 @@ def check_browser(settings: Settings, markets: list[MarketConfig]) -> None:
 
 def preflight(settings: Settings) -> None:
     """What must hold before the first request: a writable data folder, a readable rate
-    table and secrets file (raises StoreError, SettingsError or UsageError naming the file)."""
+    table and secrets file (raises StoreError, SettingsError or UsageError naming the file),
+    and with `scheduler: redis`, a Redis that answers (Unavailable)."""
     check_writable(settings)
+    if settings.scheduler == "redis":
+        check_redis(settings.redis_url)
     settings.rates  # noqa: B018 (reads and validates the rate table of the config dir)
     try:
         read_secrets(settings.secrets_file)
     except SecretsError as exc:
         raise UsageError(str(exc)) from None
+
+
+def check_redis(url: str) -> None:
+    """The Redis holding the shared frontiers answers (raises Unavailable; no password shown)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise Unavailable(
+            f"the Redis at {redacted(url)} (scheduler: redis) does not answer: {exc}; nothing was fetched"
+        ) from None
+    finally:
+        client.close()
 
 
 def crawl_markets(
@@ -164,6 +182,7 @@ __all__ = [
     "StoreError",
     "check_browser",
     "check_proxies",
+    "check_redis",
     "crawl_markets",
     "exit_code",
     "preflight",

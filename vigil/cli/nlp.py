@@ -16,7 +16,6 @@ import typer
 
 from vigil import exit_codes
 from vigil.cli.common import ConfigDirOption, fail, settings
-from vigil.evaluation import default_realdata_dir
 from vigil.settings import PROJECT_ROOT
 
 app = typer.Typer(help="The extractor's trained context model.", no_args_is_help=True)
@@ -25,6 +24,12 @@ RealDataOption = Annotated[Path | None, typer.Option(
     "--real-data", help="Folder of the real data (env VIGIL_REALDATA; default ../shared/real-data).")]
 GoldOption = Annotated[Path, typer.Option(
     "--gold", help="Gold-set folder (inhouse.jsonl, nondrug.jsonl, realdata.jsonl; dev/ is left out).")]
+
+
+def _default_realdata() -> Path:
+    from vigil.evaluation import default_realdata_dir  # lazy: the scorer is not needed for --help
+
+    return default_realdata_dir()
 
 
 def _default_model() -> Path:
@@ -53,7 +58,7 @@ def train_command(
     from nlp.training.save import SaveError
     from nlp.training.weak_labels import TrainingDataError
 
-    real = real_data or default_realdata_dir()
+    real = real_data or _default_realdata()
     target = out or _default_model()
     try:
         done = run(real, gold, target, seed=seed, epochs=epochs, progress=sys.stderr)
@@ -94,7 +99,7 @@ def evaluate_command(
     from vigil.evaluation import GoldSetError
     from vigil.evaluation import evaluate as evaluate_gold
 
-    real = real_data or default_realdata_dir()
+    real = real_data or _default_realdata()
     directory = model or _default_model()
     if not (directory / "config.cfg").is_file():
         fail(f"{directory} is not a saved model (no config.cfg)", exit_codes.USAGE)

@@ -3,8 +3,9 @@
 The figures (`figures(stats)`) are those of the summary printed after the crawl: pages, listings
 (new + changed + same: every listing versioned in this run), vendors, errors (items dropped or
 failed and requests failed: the summary's `lost`) and interstitials. Where they go is a *sink*
-passed in the Scrapy setting `VIGIL_PROGRESS_SINK` (the `vigil` command passes a Rich display on
-a terminal, JSON lines with `--json`); without one, one plain line per market goes to stderr.
+passed in the Scrapy setting `PROGRESS_SINK`, an object, not a `VIGIL_*` value: the `vigil`
+command passes a Rich display on a terminal, JSON lines with `--json`; without one, one plain
+line per market goes to stderr.
 
 A sink has `start(key)`, `update(key, **figures)`, `finish(key, **figures)` and may have `tick`
 (seconds between updates; default `VIGIL_PROGRESS_INTERVAL`). Scrapy and Twisted are imported
@@ -81,7 +82,9 @@ class ProgressExtension:
         interval = crawler.settings.getfloat("VIGIL_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured
-        sink = crawler.settings.get("VIGIL_PROGRESS_SINK") or LineSink()
+        sink = crawler.settings.get("PROGRESS_SINK")
+        if not callable(getattr(sink, "finish", None)):  # unset (or a string from `--set`)
+            sink = LineSink()
         extension = cls(crawler, float(getattr(sink, "tick", None) or interval), sink)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)

@@ -17,7 +17,9 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
+import test_index_admin
 from helpers import ROOT
+from test_index_admin import fill_sqlite
 
 from demo import World, day_date
 from demo.server import Handle, start
@@ -181,3 +183,44 @@ def test_extract_off_a_terminal_keeps_stderr_plain_and_stdout_json(listings):
     assert ran.returncode == 0, ran.stderr
     assert not CONTROL.search(ran.stderr + ran.stdout)
     assert [json.loads(line)["id"] for line in ran.stdout.splitlines()] == [str(n) for n in range(120)]
+
+
+# ------------------------------------------------------------------- index sync and migrate
+
+
+def last_rows(screen: str) -> dict[str, str]:
+    """The last line drawn for each row of the live display, by its first word."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    return {line.split()[0]: line for line in re.split(r"[\r\n]", plain) if line.strip()}
+
+
+cluster = test_index_admin.cluster  # the fixture: each product's node, an env pointing at it
+
+
+@pytest.mark.elasticsearch
+def test_index_sync_and_migrate_count_each_kind_to_its_total(cluster, tmp_path):
+    _, env = cluster
+    source = tmp_path / "embedded"
+    source.mkdir()
+    fill_sqlite(source)
+
+    ran = vigil("index", "sync", "--from", str(source), tty=True, env=env)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    counts = {line.split(": ")[0]: int(line.split(": ")[1]) for line in ran.stdout.splitlines()}
+    assert counts["listings"] == 4
+    rows = last_rows(ran.stderr)
+    for kind, count in counts.items():
+        assert f"{count}/{count} documents" in rows[kind], (kind, rows.get(kind))
+
+    ran = vigil("index", "sync", "--from", str(source), "--json", tty=False, env=env)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert not CONTROL.search(ran.stderr + ran.stdout)
+    assert json.loads(ran.stdout) == counts
+    done = {e["task"]: e for e in map(json.loads, ran.stderr.splitlines()) if e["event"] == "done"}
+    assert {kind: e["documents"] for kind, e in done.items()} == counts
+
+    ran = vigil("index", "migrate", "--force", "--json", tty=False, env=env)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    moved = {move["kind"] for move in json.loads(ran.stdout)}
+    done = {e["task"]: e for e in map(json.loads, ran.stderr.splitlines()) if e["event"] == "done"}
+    assert set(done) == moved and done["listings"]["documents"] == done["listings"]["total"] == 4

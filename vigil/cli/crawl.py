@@ -70,7 +70,7 @@ def crawl(
     check_browser(where, configs)
     check_proxies(where, configs)
     board = Board(choose_mode(as_json=as_json, interval=where.progress_interval), unit="pages")
-    sink = {"VIGIL_PROGRESS_SINK": board} if board.mode in ("rich", "json") else {}
+    sink = {"PROGRESS_SINK": board} if board.mode in ("rich", "json") else {}
     with board:
         outcomes = crawl_markets(where, configs, {**_scrapy_settings(scrapy_set or []), **sink})
     if as_json:

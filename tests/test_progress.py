@@ -224,3 +224,46 @@ def test_index_sync_and_migrate_count_each_kind_to_its_total(cluster, tmp_path):
     moved = {move["kind"] for move in json.loads(ran.stdout)}
     done = {e["task"]: e for e in map(json.loads, ran.stderr.splitlines()) if e["event"] == "done"}
     assert set(done) == moved and done["listings"]["documents"] == done["listings"]["total"] == 4
+
+
+# --------------------------------------------------------------------------------- training
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+def tiny_training_data(folder: Path) -> tuple[Path, Path]:
+    """A few invented rows in the shapes the trainer reads (real-data files and gold labels)."""
+    real, gold = folder / "real", folder / "gold"
+    real.mkdir()
+    (real / "agora2014_listings.csv").write_text(
+        "list,date,vendor,product,price,cat,subcat,subsubcat,feedback,from,to\n"
+        "a1,2014-01-01,v1,Green haze 5g,,Drugs,Cannabis,Weed,,,\n"
+        "a2,2014-01-01,v2,Speed paste 10g,,Drugs,Stimulants,Speed,,,\n"
+        "a3,2014-01-01,v3,Choco cookies 6pc,,Drugs,Cannabis,Edibles,,,\n", encoding="utf-8")
+    write_jsonl(real / "hansa2017_category_listings.jsonl", [
+        {"url": "h1", "title": "Shop setup, an e-book", "category": "Guides & Tutorials", "vendor": "x"},
+        {"url": "h2", "title": "Steel watch", "category": "Jewellery", "vendor": "y"}])
+    write_jsonl(real / "anita2020_products.jsonl", [
+        {"id": "p1", "name": "Lemon kush 7g", "info": "Outdoor.", "market": "m", "vendor": "z"}])
+    write_jsonl(gold / "inhouse.jsonl", [
+        {"id": "inhouse:p-1", "title": "Ketamine shards 2g", "description": "",
+         "substances": [{"name": "ketamine", "class": "dissociative"}], "flags": [], "drug": True}])
+    write_jsonl(gold / "nondrug.jsonl", [
+        {"id": "inhouse:p-2", "title": "Phone case, blue", "description": "", "substances": [],
+         "flags": [], "drug": False}])
+    return real, gold
+
+
+def test_training_on_a_terminal_shows_epochs_of_the_most(tmp_path):
+    real, gold = tiny_training_data(tmp_path)
+    ran = vigil("nlp", "train", "--real-data", str(real), "--gold", str(gold), "--out", str(tmp_path / "m"),
+                "--epochs", "3", tty=True)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert CONTROL.search(ran.stderr)
+    final = last_rows(ran.stderr)["context"]
+    ran_epochs = number(final, "epochs")
+    assert 1 <= ran_epochs <= 3 and f"{ran_epochs}/{ran_epochs} epochs" in final
+    assert "best epoch" in final and "weights sha256" in ran.stdout

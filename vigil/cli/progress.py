@@ -125,8 +125,10 @@ class Board:
             console = Console(file=self.stream, highlight=False)
             self._progress = Progress(
                 TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[text]}"),
-                TimeElapsedColumn(), console=console, refresh_per_second=4, redirect_stdout=False,
-                redirect_stderr=False,
+                TimeElapsedColumn(), console=console, refresh_per_second=4,
+                # stdout carries results and stays apart; what is written to stderr meanwhile (a
+                # crawl's log lines) is printed above the display instead of through it
+                redirect_stdout=False, redirect_stderr=True,
             )
             self._progress.start()
         return self

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
+from vigil.cli.text import clean  # a file name's control characters never reach a terminal
+
 Mode = Literal["rich", "json", "lines", "off"]
 
 #: Seconds between redraws of the Rich display (the crawl's stats are read as often).
@@ -97,12 +99,11 @@ class Board:
     """Progress rows on stderr; use as a context manager (the Rich display stops on exit)."""
 
     def __init__(self, mode: Mode, *, unit: str = "pages", interval: float = 5.0,
-                 stream: IO[str] | None = None, label: str = "") -> None:
+                 stream: IO[str] | None = None) -> None:
         self.mode = mode
         self.unit = unit
         self.interval = interval
         self.stream = stream if stream is not None else sys.stderr
-        self.label = label
         self.rows: dict[str, Row] = {}
         self.lock = threading.Lock()
         self._progress: Any = None
@@ -124,7 +125,9 @@ class Board:
 
             console = Console(file=self.stream, highlight=False)
             self._progress = Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[text]}"),
+                # names come from files and configs: shown as text, never read as markup
+                TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
+                TextColumn("{task.fields[text]}", markup=False),
                 TimeElapsedColumn(), console=console, refresh_per_second=4,
                 # stdout carries results and stays apart; what is written to stderr meanwhile (a
                 # crawl's log lines) is printed above the display instead of through it
@@ -143,7 +146,7 @@ class Board:
         with self.lock:
             row = self.rows[key] = Row(key, self.unit, total)
             if self._progress is not None:
-                self._tasks[key] = self._progress.add_task(self._name(key), total=total, text=row.text())
+                self._tasks[key] = self._progress.add_task(clean(key), total=total, text=row.text())
         if self.mode == "json":
             self._write(json.dumps(row.record("start")))
 
@@ -162,15 +165,7 @@ class Board:
         elif self.mode == "lines":
             self._write(line)
 
-    def advance(self, key: str, step: int = 1) -> None:
-        """Add to the row's first count (the unit)."""
-        row = self.rows[key]
-        self._set(key, "progress", None, {self.unit: row.completed + step})
-
     # --- drawing ---------------------------------------------------------------------------
-    def _name(self, key: str) -> str:
-        return f"{self.label}{key}"
-
     def _set(self, key: str, event: str, total: int | None, counts: dict[str, int],
              note: str | None = None) -> None:
         if key not in self.rows:
@@ -200,7 +195,7 @@ class Board:
         if self.mode == "json":
             self._write(json.dumps(row.record(event)))
         elif self.mode == "lines":
-            self._write(f"  {self._name(key)}: {row.text()}" + (" (done)" if row.done else ""))
+            self._write(f"  {clean(key)}: {row.text()}" + (" (done)" if row.done else ""))
 
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-from cssselect import SelectorError
 from lxml import etree
-from parsel import Selector as ParselSelector
-from parsel.csstranslator import HTMLTranslator
 
-# Selectors are checked the way parsel (crawler/fields.py) runs them: CSS through parsel's
-# translator (which adds `::text` and `::attr(name)`), XPath with parsel's namespaces (`re:`,
-# `set:`) and its `has-class()` function, registered when parsel is imported.
-_CSS = HTMLTranslator()
-_XPATH_NAMESPACES = dict(ParselSelector._default_namespaces)
-_EMPTY_PAGE = etree.fromstring("<html/>")
+
+@lru_cache(maxsize=1)
+def _parsel() -> tuple[Any, dict[str, str], Any]:
+    """parsel's CSS translator, its XPath namespaces and an empty page, loaded on the first check
+    (parsel costs ~30 ms to import: every `vigil` command reads configs, few check selectors).
+
+    Selectors are checked the way parsel (crawler/fields.py) runs them: CSS through parsel's
+    translator (which adds `::text` and `::attr(name)`), XPath with parsel's namespaces (`re:`,
+    `set:`) and its `has-class()` function, registered when parsel is imported."""
+    from parsel import Selector
+    from parsel.csstranslator import HTMLTranslator
+
+    return HTMLTranslator(), dict(Selector._default_namespaces), etree.fromstring("<html/>")
 
 
 @lru_cache(maxsize=1024)
@@ -27,8 +32,9 @@ def _xpath_problem(query: str) -> str | None:
     namespace prefix, variable or function outside a predicate. (A predicate is only evaluated
     on a matching element, so an unknown function there still shows at crawl time.)
     """
+    _, namespaces, empty_page = _parsel()
     try:
-        etree.XPath(query, namespaces=_XPATH_NAMESPACES)(_EMPTY_PAGE)
+        etree.XPath(query, namespaces=namespaces)(empty_page)
     except etree.XPathSyntaxError as exc:
         last = exc.error_log.last_error
         return f"{exc}{f' at offset {last.column}' if last else ''}"
@@ -40,8 +46,10 @@ def _xpath_problem(query: str) -> str | None:
 @lru_cache(maxsize=1024)
 def _css_problem(query: str) -> str | None:
     """Why parsel would reject this CSS selector, or None."""
+    from cssselect import SelectorError
+
     try:
-        return _xpath_problem(_CSS.css_to_xpath(query))
+        return _xpath_problem(_parsel()[0].css_to_xpath(query))
     except SelectorError as exc:
         return str(exc)
 

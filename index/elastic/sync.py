@@ -5,6 +5,7 @@ resumable (run it again after an interruption)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from index import sqlite_rows as rows
@@ -68,6 +69,28 @@ def _actions(source: SqliteStore, prefix: str) -> Iterator[tuple[str, dict[str, 
                 continue  # a link to an observation that no longer exists
             link = EvidenceLink(link.sha256, link.record, link.market, key, link.role)
         yield action("links", docs.link_id(link), docs.link_doc(link))
+
+
+#: The SQLite table each kind of document comes from (in `_actions`' order).
+TABLES = {
+    "runs": "crawl_runs", "listings": "listings", "observations": "observations",
+    "sightings": "run_listings", "vendors": "vendors", "feedback": "feedback",
+    "evidence": "evidence", "links": "evidence_links",
+}
+
+
+def document_counts(path: Path) -> dict[str, int]:
+    """Documents per kind that `sync` will send from the SQLite index at `path` (the totals of
+    its progress; links to observations that no longer exist are skipped, so `links` may
+    overcount by those)."""
+    from index.sqlite import SqliteStore
+
+    source = SqliteStore(path, readonly=True)
+    try:
+        return {kind: int(source.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for kind, table in TABLES.items()}
+    finally:
+        source.close()
 
 
 def sync(

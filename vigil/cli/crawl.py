@@ -9,11 +9,14 @@ import typer
 from vigil.cli.common import (
     ConfigDirOption,
     DataDirOption,
+    JsonOption,
     LogLevelOption,
     ProgressOption,
+    print_json,
     settings,
 )
-from vigil.cli.summary import print_summary
+from vigil.cli.progress import Board, choose_mode
+from vigil.cli.summary import print_summary, summary_json
 from vigil.services.crawls import (
     check_browser,
     check_proxies,
@@ -63,8 +66,13 @@ def crawl(
     config_dir: ConfigDirOption = None,
     log_level: LogLevelOption = None,
     progress: ProgressOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Crawl markets: fetch, keep evidence, extract, version and index their listings.
+
+    Progress goes to stderr: a live display on a terminal (pages, listings, vendors, errors,
+    rate), a line per market every few seconds otherwise, JSON lines with --json (the summary
+    is then JSON on stdout).
 
     Exit codes: 0 ok, 1 failed (or another crawl of the market is running), 2 invalid usage
     or config, 3 needs_session (supply a session cookie), 4 partial.
@@ -77,8 +85,15 @@ def crawl(
     preflight(where)
     check_browser(where, configs)
     check_proxies(where, configs)
-    outcomes = crawl_markets(where, configs, _scrapy_settings(scrapy_set or []), spider_args)
-    print_summary(where, outcomes)
+    board = Board(choose_mode(as_json=as_json, interval=where.progress_interval), unit="pages")
+    sink = {"PROGRESS_SINK": board} if board.mode in ("rich", "json") else {}
+    with board:
+        outcomes = crawl_markets(where, configs, {**_scrapy_settings(scrapy_set or []), **sink},
+                                 spider_args)
+    if as_json:
+        print_json(summary_json(where, outcomes))
+    else:
+        print_summary(where, outcomes)
     raise typer.Exit(exit_code(outcomes))
 
 

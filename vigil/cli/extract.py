@@ -222,9 +222,11 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
 
 def run(source: IO[bytes], sink: IO[bytes], *, on: date | None = None,
         rates: RateTable | None = None, progress: IO[str] | None = None,
-        stream: Stream | None = None, processes: int = 1) -> int:
+        stream: Stream | None = None, processes: int = 1,
+        on_written: Callable[[int], None] | None = None) -> int:
     """Stream `source` to `sink`, flushing every line; returns the number of records written.
-    With `processes` > 1, lines are extracted in batches of `PARALLEL_BATCH` across processes."""
+    With `processes` > 1, lines are extracted in batches of `PARALLEL_BATCH` across processes.
+    `on_written(count)` is called after each line (the live display on a terminal)."""
     stream = stream or Stream()
     started = time.monotonic()
     batch_size = 1 if processes == 1 else PARALLEL_BATCH
@@ -233,6 +235,8 @@ def run(source: IO[bytes], sink: IO[bytes], *, on: date | None = None,
         sink.write(text.encode("utf-8") + b"\n")
         sink.flush()
         stream.written += 1
+        if on_written is not None:
+            on_written(stream.written)
         if progress is not None and stream.written % PROGRESS_EVERY == 0:
             rate = stream.written / max(time.monotonic() - started, 1e-9)
             progress.write(f"extract: {stream.written} listings ({rate:,.0f}/s)\n")
@@ -290,12 +294,40 @@ def _open_streams(input_path: Path | None, output_path: Path | None) -> tuple[IO
     return source, sink
 
 
+def _records_in(path: Path | None) -> int | None:
+    """Non-blank lines of a regular input file (the progress total); None for a pipe."""
+    if path is None or not path.is_file():
+        return None
+    with open(path, "rb") as lines:
+        return sum(1 for line in lines if line.strip())
+
+
 def _stream(source: IO[bytes], sink: IO[bytes], where: str, *, on: date | None,
-            rates: RateTable, processes: int) -> None:
+            rates: RateTable, processes: int, total: int | None = None) -> None:
+    from vigil.cli.progress import Board, choose_mode
+
     stream = Stream()
+    # The live display on a terminal, unless the output lines go to that terminal too;
+    # otherwise a plain line every 10,000 listings.
+    to_terminal = sink is sys.stdout.buffer and sys.stdout.isatty()
+    board = Board("lines" if to_terminal else choose_mode(), unit="listings", interval=0.25)
+    live = board.mode == "rich"
+    shown = [0.0]
+
+    def on_written(count: int) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= 0.1:
+            shown[0] = now
+            board.update(where, listings=count)
+
     try:
-        run(source, sink, on=on, rates=rates, progress=sys.stderr, stream=stream,
-            processes=processes)
+        with board:
+            if live:
+                board.start(where, total)
+            run(source, sink, on=on, rates=rates, stream=stream, processes=processes,
+                progress=None if live else sys.stderr, on_written=on_written if live else None)
+            if live:
+                board.finish(where, listings=stream.written)
     except InvalidInput as exc:
         fail(f"{where}, line {exc.line}: {exc.reason}; stopped there "
              f"({_listings(stream.written)} written before it)", exit_codes.USAGE)
@@ -362,7 +394,7 @@ def register(app: typer.Typer) -> None:
         source, sink = _open_streams(input_path, output_path)
         try:
             _stream(source, sink, str(input_path) if input_path else "standard input",
-                    on=day, rates=rates, processes=processes)
+                    on=day, rates=rates, processes=processes, total=_records_in(input_path))
         finally:
             if input_path:
                 source.close()

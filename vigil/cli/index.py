@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from vigil.cli.common import ConfigDirOption, DataDirOption, JsonOption, print_json, settings
+from vigil.cli.progress import Board, choose_mode
 from vigil.services import admin
 
 index_app = typer.Typer(
@@ -17,8 +18,17 @@ index_app = typer.Typer(
 )
 
 
-def _progress(kind: str, done: int) -> None:
-    print(f"  {kind}: {done} documents", file=sys.stderr, flush=True)
+def _copying(
+    totals: dict[str, int], as_json: bool, interval: float
+) -> tuple[Board, Callable[[str, int], None]]:
+    """Progress per kind of document on stderr, each with its total: a live display on a
+    terminal, JSON lines with --json, a line every few seconds otherwise."""
+    board = Board(choose_mode(as_json=as_json, interval=interval), unit="documents", interval=interval)
+
+    def progress(kind: str, done: int) -> None:
+        board.update(kind, total=totals.get(kind), documents=done)
+
+    return board, progress
 
 
 @index_app.command("init")
@@ -47,11 +57,24 @@ def migrate(
     force: Annotated[bool, typer.Option(help="Copy every index to a new version, even if current.")] = False,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Move indices whose mapping is older than this version of Vigil to new versioned indices:
     copied by scan + bulk, then the alias swapped atomically (searches never stop). Run it
-    between crawls; the old indices are kept until you delete them."""
-    moved = admin.migrate(settings(data_dir=data_dir, config_dir=config_dir), force=force, progress=_progress)
+    between crawls; the old indices are kept until you delete them.
+
+    Progress (documents copied of each index, rate, ETA) goes to stderr; --json: JSON lines
+    there and the moves as JSON on stdout."""
+    where = settings(data_dir=data_dir, config_dir=config_dir)
+    totals = admin.migrate_totals(where, force=force)
+    board, progress = _copying(totals, as_json, where.progress_interval)
+    with board:
+        moved = admin.migrate(where, force=force, progress=progress)
+        for move in moved:
+            board.finish(move["kind"], total=totals.get(move["kind"]), documents=totals.get(move["kind"], 0))
+    if as_json:
+        print_json(moved)
+        return
     for move in moved:
         typer.echo(f"{move['kind']}: {move['from']} -> {move['to']}")
     if not moved:
@@ -66,11 +89,24 @@ def sync(
     ] = None,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Copy an embedded SQLite index into the cluster named by VIGIL_STORE / VIGIL_ES_URL.
-    Safe to repeat: documents have deterministic ids, so nothing is duplicated."""
+    Safe to repeat: documents have deterministic ids, so nothing is duplicated.
+
+    Progress (documents of each kind, rate, ETA) goes to stderr; --json: JSON lines there and
+    the counts as JSON on stdout."""
     where = settings(data_dir=data_dir, config_dir=config_dir)
-    counts = admin.sync(where, source or where.data_dir, progress=_progress)
+    origin = source or where.data_dir
+    totals = admin.sync_totals(origin)
+    board, progress = _copying(totals, as_json, where.progress_interval)
+    with board:
+        counts = admin.sync(where, origin, progress=progress)
+        for kind, count in counts.items():
+            board.finish(kind, total=count, documents=count)
+    if as_json:
+        print_json(counts)
+        return
     for kind, count in counts.items():
         typer.echo(f"{kind}: {count}")
 

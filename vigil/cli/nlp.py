@@ -7,17 +7,20 @@ labels only (docs/extraction.md, "The context model"). Progress goes to stderr.
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vigil import exit_codes
 from vigil.cli.common import ConfigDirOption, fail, settings
-from vigil.evaluation import default_realdata_dir
 from vigil.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from vigil.cli.progress import Board
 
 app = typer.Typer(help="The extractor's trained context model.", no_args_is_help=True)
 
@@ -27,10 +30,42 @@ GoldOption = Annotated[Path, typer.Option(
     "--gold", help="Gold-set folder (inhouse.jsonl, nondrug.jsonl, realdata.jsonl; dev/ is left out).")]
 
 
+def _default_realdata() -> Path:
+    from vigil.evaluation import default_realdata_dir  # lazy: the scorer is not needed for --help
+
+    return default_realdata_dir()
+
+
 def _default_model() -> Path:
     from nlp.context_model import MODEL_DIR
 
     return MODEL_DIR
+
+
+class EpochLog:
+    """The trainer's progress lines (nlp/training writes them to a text stream) as a live row:
+    epochs done of the most, with the last loss and held-out score; other lines go above it."""
+
+    EPOCH = re.compile(r"epoch (\d+): (.*)")
+
+    def __init__(self, board: Board, epochs: int) -> None:
+        self.board = board
+        self.epochs = epochs
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            found = self.EPOCH.search(line)
+            if found:
+                self.board.update("context", total=self.epochs, epochs=int(found[1]), note=found[2])
+            elif line.strip():
+                self.board.say(line)
+        return len(text)
+
+    def flush(self) -> None:
+        """Lines are shown as they complete."""
 
 
 @app.command("train")
@@ -52,11 +87,18 @@ def train_command(
     from nlp.training.recipe import run
     from nlp.training.save import SaveError
     from nlp.training.weak_labels import TrainingDataError
+    from vigil.cli.progress import Board, choose_mode
 
-    real = real_data or default_realdata_dir()
+    real = real_data or _default_realdata()
     target = out or _default_model()
+    board = Board(choose_mode(), unit="epochs")
     try:
-        done = run(real, gold, target, seed=seed, epochs=epochs, progress=sys.stderr)
+        with board:
+            log = EpochLog(board, epochs) if board.mode == "rich" else sys.stderr
+            done = run(real, gold, target, seed=seed, epochs=epochs, progress=log)
+            if board.mode == "rich":  # an early stop ends the bar at the epochs run
+                ran = len(done.result.history)
+                board.finish("context", total=ran, epochs=ran, note=f"best epoch {done.result.best_epoch}")
     except (TrainingDataError, SaveError) as exc:
         fail(str(exc), exit_codes.USAGE)
     typer.echo(f"held-out split ({done.n_held_out} records; trained on {done.n_train}), "
@@ -94,7 +136,7 @@ def evaluate_command(
     from vigil.evaluation import GoldSetError
     from vigil.evaluation import evaluate as evaluate_gold
 
-    real = real_data or default_realdata_dir()
+    real = real_data or _default_realdata()
     directory = model or _default_model()
     if not (directory / "config.cfg").is_file():
         fail(f"{directory} is not a saved model (no config.cfg)", exit_codes.USAGE)

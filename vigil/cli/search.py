@@ -9,7 +9,6 @@ import sys
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.table import Table
 
 from index.query import FACETS, SORT_KEYS
 from vigil.cli.common import ConfigDirOption, DataDirOption, settings
@@ -142,6 +141,8 @@ def _cell(value: Any) -> str:
 
 
 def _table(result: dict[str, Any]) -> None:
+    from rich.table import Table  # lazy: only a search that prints a table needs it
+
     table = Table(show_lines=False, header_style="bold")
     for column in ("market", "id", "title", "substances", "vendor", "EUR", "from", "last seen", "status"):
         table.add_column(column, overflow="fold")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from crawler.progress import figures
 from vigil.services.crawls import CrawlOutcome
 from vigil.services.index import active_listings, describe
 from vigil.settings import Settings
@@ -41,3 +44,25 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
                 "(replayed on the next crawl, or `vigil index replay`)"
             )
     print(f"index: {describe(settings)}")
+
+
+def summary_json(settings: Settings, outcomes: list[CrawlOutcome]) -> list[dict[str, Any]]:
+    """The summary as data (`vigil crawl --json`): the table's figures and the progress figures
+    (crawler/progress.py) under the same names, per market."""
+    totals = active_listings(settings, [o.market for o in outcomes])
+    return [
+        {
+            "market": o.market,
+            "status": o.status,
+            "run_id": o.run_id,
+            **figures(o.stats),
+            "new": o.count("listings/new") + o.count("listings/reappeared"),
+            "changed": o.count("listings/changed"),
+            "same": o.count("listings/unchanged"),
+            "removed": o.count("listings/removed"),
+            "spooled": o.count("store/spooled"),
+            "active": totals.get(o.market, 0),
+            "message": o.message,
+        }
+        for o in outcomes
+    ]

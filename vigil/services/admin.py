@@ -97,6 +97,27 @@ def sync(settings: Settings, source: Path, *, progress: Progress | None = None) 
         store.close()
 
 
+def sync_totals(source: Path) -> dict[str, int]:
+    """Documents per kind that `sync` will copy from the SQLite index in `source` (for progress)."""
+    from index.elastic.sync import document_counts
+
+    path = Path(source) / INDEX_FILE
+    return document_counts(path) if path.is_file() else {}
+
+
+def migrate_totals(settings: Settings, *, force: bool = False) -> dict[str, int]:
+    """Documents per kind that `migrate` will copy (for progress): indices behind the code's
+    mapping, or all of them with `force`."""
+    if settings.store == "sqlite":
+        return {}
+    totals = {}
+    for name, info in status(settings).get("indices", {}).items():
+        version, wanted = info.get("version"), info.get("wanted_version")
+        if version is not None and (force or (wanted is not None and version < wanted)):
+            totals[name] = int(info.get("documents") or 0)
+    return totals
+
+
 def replay(settings: Settings) -> dict[str, int]:
     """Send what waits in the spool to the cluster, in order."""
     store = _cluster_store(settings, "vigil index replay")

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.browser import chromium_problem
 from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
 from crawler.secrets import SecretsError, read_secrets
-from crawler.tor import check_reachable, market_proxy, redacted
 from index.errors import StoreError
 from index.factory import check_writable
 from vigil import exit_codes
@@ -59,6 +57,8 @@ def select_markets(
 def check_proxies(settings: Settings, markets: list[MarketConfig]) -> None:
     """Every proxy the markets go through answers, before the first request (raises
     Unavailable naming the market and the proxy). A market is never fetched around its proxy."""
+    from crawler.tor import check_reachable, market_proxy, redacted  # lazy: Scrapy loads on use
+
     for config in markets:
         proxy = market_proxy(config, settings.tor_proxy)
         if proxy is None:
@@ -75,6 +75,8 @@ def check_proxies(settings: Settings, markets: list[MarketConfig]) -> None:
 def check_browser(settings: Settings, markets: list[MarketConfig]) -> None:
     """Chromium is there when a market renders in a browser (raises Unavailable naming the
     Debian package): such a market is never read any other way."""
+    from crawler.browser import chromium_problem  # lazy: Scrapy loads on use
+
     browser_markets = [c.id for c in markets if c.render == "browser"]
     problem = chromium_problem(settings.chromium) if browser_markets else None
     if problem:
@@ -98,6 +100,8 @@ def preflight(settings: Settings) -> None:
 def check_redis(url: str) -> None:
     """The Redis holding the shared frontiers answers (raises Unavailable; no password shown)."""
     import redis
+
+    from crawler.tor import redacted
 
     client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
     try:

@@ -92,6 +92,8 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             return
         self.mirror_index = (self.mirror_index + 1) % len(self.config.mirrors)
         self.crawler.stats.inc_value("vigil/mirror/rotated")
+        down = self.crawler.stats.get_value("vigil/mirror/down") or []
+        self.crawler.stats.set_value("vigil/mirror/down", [*down, failed])  # for the health checks
         self.logger.warning("%s: mirror %s failed (%s); now crawling %s",
                             self.market_id, failed, why, self.mirror)
 

@@ -222,6 +222,7 @@ def _keep(name: str) -> bool:
             "item_",
             "response_received",
             "downloader/request_count",
+            "downloader/response_status_count/",  # the health checks' error and ban rates
             "retry/",
             "httperror/",
             "offsite/",

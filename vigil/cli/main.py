@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "vigil.cli.listing",
     "vigil.cli.vendor",
     "vigil.cli.runs",
+    "vigil.cli.health",
     "vigil.cli.session",
     "vigil.cli.extract",
     "vigil.cli.nlp",

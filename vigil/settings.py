@@ -106,19 +106,22 @@ class Settings(BaseModel):
         default=0.5, ge=0, le=1, description="alert when listings read fall below this share of the baseline"
     )
     health_fill_ratio: float = Field(
-        default=0.5, ge=0, le=1, description="alert when a field's fill rate falls below this share of its baseline"
+        default=0.5, ge=0, le=1,
+        description="alert when a field's fill rate falls below this share of its baseline",
     )
     health_fill_min_baseline: float = Field(
         default=0.2, ge=0, le=1, description="fields filled in fewer listings than this share are not checked"
     )
     health_rate_increase: float = Field(
-        default=0.1, ge=0, le=1, description="warn when the error or ban rate rises this far above its baseline"
+        default=0.1, ge=0, le=1,
+        description="warn when the error or ban rate rises this far above its baseline"
     )
     health_error_rate_max: float = Field(
         default=0.25, gt=0, le=1, description="error rate (failed requests, 5xx) that is an error alert"
     )
     health_ban_rate_max: float = Field(
-        default=0.5, gt=0, le=1, description="ban rate (403, 429, captcha or queue pages) that is an error alert"
+        default=0.5, gt=0, le=1,
+        description="ban rate (403, 429, captcha or queue pages) that is an error alert"
     )
     health_min_requests: int = Field(
         default=20, ge=1, description="runs with fewer requests get no error or ban rate check"

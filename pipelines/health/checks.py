@@ -196,7 +196,9 @@ def check_rates(market: str, stats: Stats, history: Sequence[Stats], t: Threshol
         now = count(stats) / requests
         rates = [r for r in (rate(h, count) for h in recent or ()) if r is not None]
         baseline = _baseline(rates) if recent is not None and len(rates) >= max(t.min_history, 1) else None
-        against = f", against {baseline:.0%} in the last {len(rates)} complete runs" if baseline is not None else ""
+        against = ""
+        if baseline is not None:
+            against = f", against {baseline:.0%} in the last {len(rates)} complete runs"
         if now >= ceiling:
             message = (f"{market}: {now:.0%} of {requests} requests were {what}{against} "
                        f"(alert at {ceiling:.0%})")

@@ -87,7 +87,7 @@ def post_webhook(url: str, body: dict[str, Any], timeout: float) -> None:
         url, data=data, method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "vigil-alerts"},
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (operator's URL)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         response.read()  # a non-2xx answer raises HTTPError
 
 

@@ -35,7 +35,8 @@ def health(
 
 
 def _print(markets: list[dict[str, Any]]) -> None:
-    typer.echo(f"{'market':<12} {'state':<20} {'last run':<24} {'status':<14} {'alerts':>6}  listings (oldest to newest)")
+    typer.echo(f"{'market':<12} {'state':<20} {'last run':<24} {'status':<14} {'alerts':>6}  "
+               "listings (oldest to newest)")
     for m in markets:
         last = m["last_run"]
         run = f"#{last['id']} {last['started_at'][:16].replace('T', ' ')}" if last else "never"
@@ -46,7 +47,8 @@ def _print(markets: list[dict[str, Any]]) -> None:
         if m["running"]:
             typer.echo(f"{'':>4}a run is in progress")
         for alert in m["alerts"]:
-            typer.echo(f"{'':>4}{alert['severity'].upper():<7} {alert['kind']}: {clean(str(alert['message']))}")
+            severity = str(alert["severity"]).upper()
+            typer.echo(f"{'':>4}{severity:<7} {alert['kind']}: {clean(alert['message'])}")
 
 
 def register(root: typer.Typer) -> None:

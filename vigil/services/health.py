@@ -41,10 +41,7 @@ def _market(market: str, enabled: bool, runs: list[CrawlRun]) -> dict[str, Any]:
     finished = [r for r in runs if r.status != "running"]
     latest = finished[0] if finished else None
     alerts = list(latest.stats.get(ALERTS_STAT) or []) if latest else []
-    if latest is None:
-        state = "running" if runs else "never_run"
-    else:
-        state = worst(alerts) or "ok"
+    state = (worst(alerts) or "ok") if latest else ("running" if runs else "never_run")
     return {
         "market": market,
         "enabled": enabled,

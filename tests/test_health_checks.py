@@ -24,7 +24,7 @@ from pipelines.health.checks import (
 )
 from pipelines.health.fields import expected_fields, is_filled
 from pipelines.health.sinks import SinkConfig, dispatch, webhook_host
-from vigil.settings import PROJECT_ROOT
+from vigil.settings import PROJECT_ROOT, Settings
 
 T = Thresholds()
 
@@ -220,3 +220,14 @@ def test_sinks_take_alerts_at_or_above_their_least_severity():
     warning = Alert("mirror_down", "m", "m: a mirror failed", 1, None, "warning")
     assert dispatch(config, "m", 1, "ok", [warning]) == []  # nothing to send, nothing tried
     assert webhook_host("https://hooks.example:8443/services/T0/B0/XYZ?token=1") == "https://hooks.example:8443"
+
+
+def test_every_threshold_and_sink_option_is_a_setting():
+    """The crawler reads `VIGIL_HEALTH_<threshold>` and `VIGIL_ALERT_<option>`: each must be a
+    setting of the one settings object (and so documented in docs/operations.md)."""
+    passed = set(Settings().scrapy_values())
+    names = {f"VIGIL_HEALTH_{n.upper()}" for n in Thresholds.__dataclass_fields__}
+    names |= {f"VIGIL_ALERT_{n.upper()}" for n in SinkConfig.__dataclass_fields__}
+    assert names <= passed, names - passed
+    defaults = Settings()
+    assert Thresholds() == Thresholds.read(lambda name, default: defaults.scrapy_values().get(name, default))

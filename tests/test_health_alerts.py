@@ -16,7 +16,7 @@ from alert_sinks import Mailbox, Webhook, free_port, smtp_sink, webhook_receiver
 from helpers import run_vigil
 
 from demo import World
-from demo.server import start
+from demo.server import Handle, start
 from index.sqlite import SqliteStore
 from vigil.services.errors import UsageError
 from vigil.services.health import exit_code, market_health
@@ -59,11 +59,28 @@ def _snapshot(data_dir: Path, to: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def crawls(webhook: Webhook, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> Crawls:
+def markets() -> Iterator[Handle]:
+    """The simulator's markets, 40 listings each, on loopback."""
+    handle = start(World(seed=23, listings=40, day=1))
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+def crawl(handle: Handle, market: str, data_dir: Path, env: dict[str, str]):
+    env = {"VIGIL_SECRETS_FILE": "/nonexistent", "VIGIL_SESSION_NIGHTOWL": "", **env}
+    mirror = f"{market}={handle.urls[market]}"
+    return run_vigil("crawl", market, "--mirror", mirror, "--data-dir", str(data_dir), env=env)
+
+
+@pytest.fixture(scope="module")
+def crawls(
+    markets: Handle, webhook: Webhook, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
+) -> Crawls:
     """Five crawls of a 40-listing market: two normal, two after the layout change (the first
     with live sinks, the second with sinks that do not answer), one after it is undone."""
-    world = World(seed=23, listings=40, day=1)
-    handle = start(world)
+    handle = markets
     found = Crawls(tmp_path_factory.mktemp("health"))
     live = {
         "VIGIL_ALERT_WEBHOOK_URL": f"{webhook.url}/hooks/vigil",
@@ -75,24 +92,21 @@ def crawls(webhook: Webhook, mailbox: Mailbox, tmp_path_factory: pytest.TempPath
     dead = {**live, "VIGIL_ALERT_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/hooks/TOKEN-123",
             "VIGIL_ALERT_SMTP_PORT": str(free_port()), "VIGIL_ALERT_TIMEOUT": "2"}
 
-    def crawl(sinks: dict[str, str]) -> None:
-        env = {"VIGIL_SECRETS_FILE": "/nonexistent", **sinks}
-        found.results.append(run_vigil("crawl", MARKET, "--mirror", f"{MARKET}={handle.urls[MARKET]}",
-                                       "--data-dir", str(found.data_dir), env=env))
+    def run(sinks: dict[str, str]) -> None:
+        found.results.append(crawl(handle, MARKET, found.data_dir, sinks))
 
     try:
-        crawl(live)
-        crawl(live)
+        run(live)
+        run(live)
         found.posts_before_layout_change = len(webhook.posts)
         found.mails_before_layout_change = len(mailbox.messages)
         handle.set_layout(2)
-        crawl(live)
-        crawl(dead)
+        run(live)
+        run(dead)
         found.snapshot_with_open_alert = _snapshot(found.data_dir, tmp_path_factory.mktemp("open-alert"))
-        handle.set_layout(1)
-        crawl(live)
     finally:
-        handle.stop()
+        handle.set_layout(1)
+    run(live)
     return found
 
 
@@ -121,6 +135,7 @@ def test_a_layout_change_raises_a_selector_breakage_alert_in_the_run_record(craw
     assert run.stats["vigil/health/delivered"] == ["webhook", "email"]
     log = crawls.results[2].stderr
     assert "ERROR: health alert (field_fill_drop): rc-labor: field vendor filled in 0%" in log
+    assert "health ERROR field_fill_drop: rc-labor: field vendor filled in 0%" in crawls.results[2].stdout
 
 
 def test_the_alert_reaches_the_webhook(crawls, webhook):
@@ -178,3 +193,14 @@ def test_the_next_healthy_run_closes_the_alert(crawls):
 def test_vigil_health_names_an_unknown_market(crawls):
     with pytest.raises(UsageError, match=r"unknown market 'nosuch'; configured: .*rc-labor"):
         market_health(load_settings(data_dir=str(crawls.data_dir)), "nosuch")
+
+
+def test_a_first_run_that_loses_its_session_alerts_without_history(markets, tmp_path):
+    result = crawl(markets, "nightowl", tmp_path, {})  # no session stored: the login wall
+    assert result.returncode == 3, result.stderr[-3000:]
+    run = SqliteStore(tmp_path / "vigil.sqlite3").runs("nightowl")[0]
+    assert run.status == "needs_session"
+    (alert,) = run.stats["vigil/health/alerts"]  # absolute: no earlier run needed
+    assert (alert["kind"], alert["market"], alert["severity"]) == ("session_lost", "nightowl", "error")
+    assert "vigil session set nightowl" in alert["message"]
+    assert run.stats["vigil/health/delivered"] == []  # no sink configured

@@ -120,6 +120,7 @@ def test_normal_runs_raise_no_alert_and_send_nothing(crawls):
     for n in (1, 2):
         assert crawls.run(n).stats["vigil/health/alerts"] == []
         assert crawls.run(n).stats["vigil/fields/vendor/filled"] == 40
+        assert crawls.run(n).stats["vigil/fields/vendor.contacts/filled"] == 1  # the shop's contact page
     assert crawls.posts_before_layout_change == 0 and crawls.mails_before_layout_change == 0
 
 

@@ -22,7 +22,7 @@ from pipelines.health.checks import (
     evaluate,
     worst,
 )
-from pipelines.health.fields import expected_fields, is_filled
+from pipelines.health.fields import expected_fields, expected_vendor_fields, is_filled
 from pipelines.health.sinks import SinkConfig, dispatch, webhook_host
 from vigil.settings import PROJECT_ROOT, Settings
 
@@ -98,6 +98,12 @@ def test_a_field_no_longer_filled_names_the_market_and_the_field():
 def test_a_field_filled_much_less_often_is_a_warning():
     (alert,) = check_fill_rates("m", stats(fields={"title": (40, 40), "vendor": (15, 40)}), HISTORY, T)
     assert (alert.field, alert.severity, alert.value) == ("vendor", "warning", 0.375)
+
+
+def test_a_vendor_field_no_longer_filled_says_vendors():
+    history = [stats(fields={"vendor.pgp_key": (10, 10)}) for _ in range(2)]
+    (alert,) = check_fill_rates("m", stats(fields={"vendor.pgp_key": (0, 9)}), history, T)
+    assert alert.field == "vendor.pgp_key" and "0% of vendors (0 of 9)" in alert.message
 
 
 def test_fields_seldom_filled_and_fields_without_a_baseline_are_not_checked():
@@ -188,6 +194,9 @@ def test_a_listing_is_counted_for_the_fields_of_the_pages_it_came_from():
     full = expected_fields(nightowl, {"card", "listing", "feedback", "terms"})
     assert {"description", "feedback", "terms", "vendor"} <= set(full)
     assert "feedback" not in expected_fields(nightowl, {"card", "listing"})
+    vendors = load_market(markets, "nightowl").vendors
+    assert expected_vendor_fields(vendors, {"vendor"}) == list(vendors.fields)
+    assert expected_vendor_fields(vendors, set()) == []
     values = ("x", " ", "", None, [], [1], 0)
     assert [is_filled(v) for v in values] == [True, False, False, False, False, True, True]
 

@@ -172,7 +172,8 @@ def check_fill_rates(market: str, stats: Stats, history: Sequence[Stats], t: Thr
         now = filled / seen
         if baseline < t.fill_min_baseline or now >= baseline * t.fill_ratio:
             continue
-        message = (f"{market}: field {field} filled in {now:.0%} of listings ({filled} of {seen}), "
+        records = "vendors" if field.startswith("vendor.") else "listings"
+        message = (f"{market}: field {field} filled in {now:.0%} of {records} ({filled} of {seen}), "
                    f"against {baseline:.0%} in the last {len(rates)} complete runs: its selector may "
                    "no longer match the market's pages (a layout change?)")
         alerts.append(Alert("field_fill_drop", market, message, round(now, 4), round(baseline, 4),

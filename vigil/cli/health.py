@@ -19,10 +19,9 @@ def health(
 ) -> None:
     """Each market's last run, open health alerts and listings trend.
 
-    A market's open alerts are those its latest finished run raised (a listings collapse, a
-    field no longer filled, error or ban rates, a lost session, a mirror down, a failed run).
-    Exit code 1 when a market has an open error-severity alert, else 0: usable from cron or a
-    monitoring system.
+    Open alerts: those the market's latest finished run raised (docs/operations.md).
+
+    Exit 1 when a market has an open error-severity alert, else 0 (for cron and monitoring).
     """
     from vigil.services.health import exit_code, market_health  # the checks import Scrapy
 

@@ -65,12 +65,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[Mailbox]:
-    """aiosmtpd's Controller on a free loopback port (it cannot take port 0 itself)."""
+def smtp_sink(users: dict[str, str] | None = None) -> Iterator[Mailbox]:
+    """aiosmtpd's Controller on a free loopback port (it cannot take port 0 itself); with
+    `users` (name -> password) it requires a login (over plain text: loopback only)."""
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        login, password = data.login.decode(), data.password.decode()
+        return AuthResult(success=(users or {}).get(login) == password)
 
     mailbox = Mailbox("127.0.0.1", free_port())
-    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
+    login = {"auth_required": True, "auth_require_tls": False, "authenticator": authenticate} if users else {}
+    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port, **login)
     controller.start()
     try:
         yield mailbox

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from alert_sinks import free_port
+from alert_sinks import free_port, smtp_sink, webhook_receiver
 
 from crawler.config import load_market
 from demo import World
@@ -240,3 +240,27 @@ def test_every_threshold_and_sink_option_is_a_setting():
     assert names <= passed, names - passed
     defaults = Settings()
     assert Thresholds() == Thresholds.read(lambda name, default: defaults.scrapy_values().get(name, default))
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_email_logs_in_with_the_password_and_a_wrong_one_is_only_logged(caplog):
+    alert = Alert("session_lost", "m", "m: the session was lost", 1, None, "error")
+    with smtp_sink(users={"vigil": "right-password"}) as box:
+        config = SinkConfig(smtp_host=box.host, smtp_port=box.port, smtp_to=("ops@unit.example",),
+                            smtp_user="vigil", smtp_password="right-password", timeout=5)
+        assert dispatch(config, "m", 3, "needs_session", [alert]) == ["email"]
+        assert len(box.messages) == 1
+        wrong = SinkConfig(**{**config.__dict__, "smtp_password": "WRONG-PASSWORD", "timeout": 2})
+        with caplog.at_level(logging.ERROR, logger="pipelines.health.sinks"):
+            assert dispatch(wrong, "m", 3, "needs_session", [alert]) == []
+    assert len(box.messages) == 1
+    assert "alerts not e-mailed through 127.0.0.1" in caplog.text
+    assert "WRONG-PASSWORD" not in caplog.text and "right-password" not in caplog.text
+
+
+def test_a_webhook_answering_an_http_error_is_a_failed_delivery(caplog):
+    alert = Alert("item_collapse", "m", "m: 3 listings read", 3, 40, "error")
+    with webhook_receiver(status=500) as hook, caplog.at_level(logging.ERROR, "pipelines.health.sinks"):
+        assert dispatch(SinkConfig(webhook_url=f"{hook.url}/h", timeout=5), "m", 9, "ok", [alert]) == []
+    assert [(path, body["alerts"][0]["kind"]) for path, body in hook.posts] == [("/h", "item_collapse")]
+    assert "not delivered to the webhook" in caplog.text and "Internal Server Error" in caplog.text

@@ -136,6 +136,7 @@ def test_a_layout_change_raises_a_selector_breakage_alert_in_the_run_record(craw
     assert run.stats["vigil/health/delivered"] == ["webhook", "email"]
     log = crawls.results[2].stderr
     assert "ERROR: health alert (field_fill_drop): rc-labor: field vendor filled in 0%" in log
+    assert "FAIL: Fields/fields still filled" in log  # Spidermon's report: the monitor that failed
     assert "health ERROR field_fill_drop: rc-labor: field vendor filled in 0%" in crawls.results[2].stdout
 
 

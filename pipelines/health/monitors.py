@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,6 @@ __unittest = True  # a failed monitor's report shows its message, not this modul
 logger = logging.getLogger(__name__)
 # Spidermon 1.27 reports through `Spider.log()`, which Scrapy 2.19 deprecates: one warning a run
 warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning, r"spidermon\.")
-
 
 
 @dataclass
@@ -92,8 +91,11 @@ class HealthMonitor(Monitor):
     def health(self) -> HealthRun:
         return HealthRun.of(self.data.crawler)
 
-    def check(self, found: list[Alert]) -> None:
-        errors = [a.message for a in self.health.record(found) if a.severity == "error"]
+    def check(self, run_check: Callable[[HealthRun], list[Alert]]) -> None:
+        """Record what a check finds on this run; fail on an error-severity alert."""
+        health = self.health
+        found = run_check(health) if health.checked else []
+        errors = [a.message for a in health.record(found) if a.severity == "error"]
         if errors:
             self.fail("\n".join(errors))
 
@@ -102,48 +104,42 @@ class HealthMonitor(Monitor):
 class RunMonitor(HealthMonitor):
     @monitors.name("the run did not fail")
     def test_run_did_not_fail(self) -> None:
-        h = self.health
-        self.check(checks.check_run(h.market, h.stats, h.status) if h.checked else [])
+        self.check(lambda h: checks.check_run(h.market, h.stats, h.status))
 
 
 @monitors.name("Session")
 class SessionMonitor(HealthMonitor):
     @monitors.name("the session held")
     def test_session_held(self) -> None:
-        h = self.health
-        self.check(checks.check_session(h.market, h.stats, h.status) if h.checked else [])
+        self.check(lambda h: checks.check_session(h.market, h.stats, h.status))
 
 
 @monitors.name("Mirrors")
 class MirrorMonitor(HealthMonitor):
     @monitors.name("the mirrors answered")
     def test_mirrors_answered(self) -> None:
-        h = self.health
-        self.check(checks.check_mirrors(h.market, h.stats) if h.checked else [])
+        self.check(lambda h: checks.check_mirrors(h.market, h.stats))
 
 
 @monitors.name("Listings")
 class ItemCountMonitor(HealthMonitor):
     @monitors.name("no collapse in listings read")
     def test_no_collapse(self) -> None:
-        h = self.health
-        self.check(checks.check_item_count(h.market, h.stats, h.history, h.thresholds) if h.checked else [])
+        self.check(lambda h: checks.check_item_count(h.market, h.stats, h.history, h.thresholds))
 
 
 @monitors.name("Fields")
 class FieldFillMonitor(HealthMonitor):
     @monitors.name("fields still filled")
     def test_fields_filled(self) -> None:
-        h = self.health
-        self.check(checks.check_fill_rates(h.market, h.stats, h.history, h.thresholds) if h.checked else [])
+        self.check(lambda h: checks.check_fill_rates(h.market, h.stats, h.history, h.thresholds))
 
 
 @monitors.name("Requests")
 class RequestRateMonitor(HealthMonitor):
     @monitors.name("error and ban rates")
     def test_error_and_ban_rates(self) -> None:
-        h = self.health
-        self.check(checks.check_rates(h.market, h.stats, h.history, h.thresholds) if h.checked else [])
+        self.check(lambda h: checks.check_rates(h.market, h.stats, h.history, h.thresholds))
 
 
 class RecordAlerts(Action):

@@ -43,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
+    # per-field fill counts for the health checks, before validation may drop a listing
+    "pipelines.health.fields.FieldFillPipeline": 90,
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,
     "pipelines.normalize.NormalizePipeline": 300,
@@ -51,6 +53,12 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # crawl health (pipelines/health/): Spidermon's close monitors must run before the crawl
+    # run extension records the run, so that their alerts are in the run record
+    "spidermon.contrib.scrapy.extensions.Spidermon": 90,
     "pipelines.runs.CrawlRunExtension": 100,
 }
 EXTENSIONS["crawler.progress.ProgressExtension"] = 200
+
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["pipelines.health.monitors.HealthMonitorSuite"]

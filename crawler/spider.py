@@ -75,7 +75,7 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             crawler.settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
         if config.render == "browser":
             apply_browser(crawler, config)  # every request through Chromium
-        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -92,6 +92,8 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             return
         self.mirror_index = (self.mirror_index + 1) % len(self.config.mirrors)
         self.crawler.stats.inc_value("vigil/mirror/rotated")
+        down = self.crawler.stats.get_value("vigil/mirror/down") or []
+        self.crawler.stats.set_value("vigil/mirror/down", [*down, failed])  # for the health checks
         self.logger.warning("%s: mirror %s failed (%s); now crawling %s",
                             self.market_id, failed, why, self.mirror)
 
@@ -141,14 +143,18 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             ]
         return [r for r in requests if r is not None]
 
+    def _shared_frontier(self) -> bool:
+        return self.crawler.settings.get("VIGIL_SCHEDULER") == "redis"
+
     def _joined_crawl(self) -> bool:
         """This worker joined a run another worker opened (`scheduler: redis`)."""
         return self.crawler.stats.get_value("vigil/worker/role") == "joiner"
 
-    def _on_idle(self) -> None:
-        # with several workers, watched pages wait until the whole walk is done, and one
-        # worker (the run's opener) queues them
-        if self._watch_scheduled or self._joined_crawl() or self.crawler.stats.get_value("vigil/group/busy"):
+    def on_idle(self, from_group: bool = False) -> None:
+        """The walk is done: queue the watched pages it did not reach. With several workers
+        (`scheduler: redis`) only the run's opener does, once every worker is idle
+        (`pipelines.runs` calls it then)."""
+        if self._watch_scheduled or (self._shared_frontier() and not from_group):
             return
         self._watch_scheduled = True
         requests = self._watched()

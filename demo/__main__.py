@@ -7,6 +7,7 @@ import json
 import time
 
 from demo import DEMO_CREDENTIALS, MARKETS, World, truth_json
+from demo.world import LAYOUT_CHANGES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--interstitial-rate", type=float, default=0.1)
     serve.add_argument("--session-lifetime", type=int, default=0,
                        help="nightowl pages a login opens before its session expires (0: never)")
+    serve.add_argument("--layout", type=int, default=1, choices=sorted(LAYOUT_CHANGES),
+                       help="markup generation: 2 renames rc-labor's vendor markup (a layout change)")
     args = parser.parse_args(argv)
     if args.command == "truth":
         print(json.dumps(truth_json(args.seed, args.listings, args.day, args.market), ensure_ascii=False,
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ports = {m: args.base_port + n + 1 for n, m in enumerate(MARKETS)} if args.base_port else None
     world = World(args.seed, args.listings, args.day, args.interstitial_rate,
-                  session_lifetime=args.session_lifetime)
+                  session_lifetime=args.session_lifetime, layout=args.layout)
     handle = start(world, args.host, ports)
     for market, url in handle.urls.items():
         print(f"{market}: {url}")

@@ -131,6 +131,12 @@ class Handle:
             raise ValueError("day starts at 1")
         self.world.day = day
 
+    def set_layout(self, layout: int) -> None:
+        """Serve another markup generation from the next request on (`demo.world.LAYOUT_CHANGES`)."""
+        from demo.world import check_layout
+
+        self.world.layout = check_layout(layout)
+
     def stop(self) -> None:
         for server in self._servers.values():
             server.shutdown()

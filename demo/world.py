@@ -405,9 +405,10 @@ class World:
     """The three sample markets on one simulator day (`day` may be moved while serving)."""
 
     def __init__(self, seed: int = 7, listings: int = 40, day: int = 1, interstitial_rate: float = 0.1,
-                 captcha_always: bool = False, session_lifetime: int = 0) -> None:
+                 captcha_always: bool = False, session_lifetime: int = 0, layout: int = 1) -> None:
         if day < 1:
             raise ValueError("day starts at 1")
+        check_layout(layout)
         self.seed = seed
         self.listings = listings
         self.day = day
@@ -416,12 +417,29 @@ class World:
         # nightowl: pages one login's cookie opens before it expires (0: never); may be changed
         # while serving, and applies to the requests that follow
         self.session_lifetime = session_lifetime
+        # the markup generation: 2 renames one field's markup in one market (LAYOUT_CHANGES), as
+        # a market's redesign does, so that its configured selector finds nothing; may be changed
+        # while serving
+        self.layout = layout
         self.markets = {m: MarketSim(seed, m, listings) for m in MARKETS}
 
     def truth(self, market: str | None = None) -> dict[str, MarketTruth]:
         """Market id -> truth on `self.day` (one market if named)."""
         names = [market] if market else list(MARKETS)
         return {m: self.markets[m].truth(self.day) for m in names}
+
+
+#: What each layout generation changes, against layout 1: (market, field, what changed).
+LAYOUT_CHANGES = {
+    1: (),
+    2: (("rc-labor", "vendor", "the page footer's id `colophon` becomes the class `site-footer`"),),
+}
+
+
+def check_layout(layout: int) -> int:
+    if layout not in LAYOUT_CHANGES:
+        raise ValueError(f"layout must be one of {sorted(LAYOUT_CHANGES)}, not {layout}")
+    return layout
 
 
 def changes(seed: int, listings: int, day_from: int, day_to: int) -> dict[str, Changes]:

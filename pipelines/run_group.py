@@ -128,8 +128,13 @@ class RunGroup:
         pipe.hdel(self.key("workers"), self.token)
         pipe.execute()
 
-    def joiners_stats(self) -> dict[str, int]:
-        raw = self.server.hgetall(self.key("stats"))
+    def take_stats(self) -> dict[str, int]:
+        """The counts joiners left since the last call (read and cleared at once, so that a
+        count is merged once however often the opener asks)."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.hgetall(self.key("stats"))
+        pipe.delete(self.key("stats"))
+        raw, _ = pipe.execute()
         return {_text(k): int(v) for k, v in raw.items()}
 
     def close(self) -> None:

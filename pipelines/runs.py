@@ -189,9 +189,14 @@ class CrawlRunExtension:
             logger.error("%s: worker %s stopped answering: the requests it held are lost", self.market, token)
         stats = self.crawler.stats
         assert stats is not None
-        stats.set_value("vigil/group/busy", int(action == "wait"))
         if action == "wait":
             raise DontCloseSpider
+        if action == "close":
+            # every other worker has left: their counts join this run's before the close
+            # monitors (crawl health) read them; then the watched pages, once, by the opener
+            self._collect()
+            spider: Any = self.crawler.spider
+            spider.on_idle(from_group=True)
 
     def _schedule(self) -> dict[str, str]:
         """The schedule slot this crawl serves (spider arguments given by `vigil schedule run`
@@ -286,16 +291,24 @@ class CrawlRunExtension:
         stats.set_value("vigil/run_status", "partial" if lost else "ok")
         self._release_store()
 
-    def _close_group(self) -> None:
-        """The opener's end: the joiners' counts join its own, the frontier is cleared."""
+    def _collect(self) -> None:
+        """The counts the joiners left join this worker's (the opener's) stats."""
         stats = self.crawler.stats
         assert stats is not None and self.group is not None
         try:
-            merge_stats(stats, self.group.joiners_stats())
-            self.group.close()
+            merge_stats(stats, self.group.take_stats())
         except Exception as exc:
             stats.inc_value("vigil/workers/lost")  # their counts are unknown: not complete
             logger.error("%s: could not collect the other workers' counts: %s", self.market, exc)
+
+    def _close_group(self) -> None:
+        """The opener's end: the last counts collected, the frontier cleared for the next run."""
+        assert self.group is not None
+        self._collect()
+        try:
+            self.group.close()
+        except Exception as exc:
+            logger.warning("%s: the shared frontier could not be cleared: %s", self.market, exc)
 
     def _settle_writes(self, context: CrawlContext) -> None:
         """Write out what the store buffers; what is left in a spool (the cluster is down)
@@ -329,6 +342,7 @@ def _keep(name: str) -> bool:
             "item_",
             "response_received",
             "downloader/request_count",
+            "downloader/response_status_count/",  # the health checks' error and ban rates
             "retry/",
             "httperror/",
             "offsite/",

@@ -73,8 +73,9 @@ def test_idle_workers_wait_while_another_works_then_joiners_leave_and_the_opener
     joiner.leave({"response_received_count": 5, "vigil/listings/new": 4, "vigil/mirror": "x",
                   "finish_time": 1.5})
     assert opener.on_idle(opener=True) == ("close", [])
-    assert opener.joiners_stats() == {"response_received_count": 5, "vigil/listings/new": 4,
-                                      "vigil/workers/joined": 1}
+    assert opener.take_stats() == {"response_received_count": 5, "vigil/listings/new": 4,
+                                   "vigil/workers/joined": 1}
+    assert opener.take_stats() == {}  # merged once
     opener.close()
     assert not server.keys("vigil:m1:*")
 

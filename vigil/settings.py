@@ -29,7 +29,7 @@ SETTINGS_FILE = "vigil.yaml"
 
 
 #: Settings that are secrets: from the environment only, never from a file, never printed.
-SECRETS = ("es_password", "es_api_key")
+SECRETS = ("es_password", "es_api_key", "alert_smtp_password")
 
 
 class SettingsError(ValueError):
@@ -114,6 +114,52 @@ class Settings(BaseModel):
         default="redis://127.0.0.1:6379/0",
         pattern=r"^rediss?://\S+$",
         description="the Redis that holds the shared frontiers (`scheduler: redis`)",
+    )
+    # --- crawl health (pipelines/health/): when a run's checks alert ---------------------------
+    health_history: int = Field(
+        default=5, ge=1, description="complete runs whose median is a market's baseline"
+    )
+    health_min_history: int = Field(
+        default=2, ge=1, description="fewer earlier complete runs: absolute checks only, no comparison"
+    )
+    health_collapse_ratio: float = Field(
+        default=0.5, ge=0, le=1, description="alert when listings read fall below this share of the baseline"
+    )
+    health_fill_ratio: float = Field(
+        default=0.5, ge=0, le=1,
+        description="alert when a field's fill rate falls below this share of its baseline",
+    )
+    health_fill_min_baseline: float = Field(
+        default=0.2, ge=0, le=1, description="fields filled in fewer listings than this share are not checked"
+    )
+    health_rate_increase: float = Field(
+        default=0.1, ge=0, le=1,
+        description="warn when the error or ban rate rises this far above its baseline"
+    )
+    health_error_rate_max: float = Field(
+        default=0.25, gt=0, le=1, description="error rate (failed requests, 5xx) that is an error alert"
+    )
+    health_ban_rate_max: float = Field(
+        default=0.5, gt=0, le=1,
+        description="ban rate (403, 429, captcha or queue pages) that is an error alert"
+    )
+    health_min_requests: int = Field(
+        default=20, ge=1, description="runs with fewer requests get no error or ban rate check"
+    )
+    # --- where alerts go besides the log and the run record ------------------------------------
+    alert_webhook_url: str = Field(default="", description="POST each run's alerts as JSON here; empty: off")
+    alert_smtp_host: str = Field(default="", description="SMTP server that e-mails alerts; empty: off")
+    alert_smtp_port: int = Field(default=25, ge=1, le=65535, description="its port")
+    alert_smtp_from: str = Field(default="", description="sender address of alert e-mails")
+    alert_smtp_to: str = Field(default="", description="recipients of alert e-mails, comma-separated")
+    alert_smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    alert_smtp_user: str = Field(default="", description="SMTP login user; empty: no login")
+    alert_smtp_password: SecretStr = Field(
+        default=SecretStr(""), description="its password (a secret: env only)"
+    )
+    alert_timeout: float = Field(default=10.0, gt=0, description="seconds before a sink gives up")
+    alert_min_severity: Literal["warning", "error"] = Field(
+        default="warning", description="the least severe alert the webhook and e-mail get"
     )
 
     @field_validator("log_level", mode="before")

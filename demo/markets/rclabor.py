@@ -56,8 +56,13 @@ class RcLabor:
 <div class="notice">Alle Produkte sind ausschließlich für Forschungszwecke bestimmt – nicht für den menschlichen Verzehr.</div>
 </header>
 <main id="main">{body}</main>
-<footer id="colophon">© 2026 RC-Labor · Versand aus den Niederlanden · <a href="/kontakt/">Kontakt</a></footer>
+{self._footer()}
 </body></html>"""
+
+    def _footer(self) -> str:
+        # layout 2 (demo.world.LAYOUT_CHANGES): a redesign renamed the footer that names the shop
+        footer = '<footer class="site-footer">' if self.world.layout >= 2 else '<footer id="colophon">'
+        return f'{footer}© 2026 RC-Labor · Versand aus den Niederlanden · <a href="/kontakt/">Kontakt</a></footer>'
 
     def _not_found(self) -> Response:
         return page(self._layout("Seite nicht gefunden", "<h1>404 – Seite nicht gefunden</h1>"), 404)

@@ -52,6 +52,10 @@ def serve(
     ] = 8730,
     interstitial_rate: RateOption = 0.1,
     session_lifetime: LifetimeOption = 0,
+    layout: Annotated[
+        int, typer.Option(min=1, max=2, help="Markup generation: 2 renames rc-labor's vendor markup "
+                          "(a layout change the next crawl's health check reports).")
+    ] = 1,
     config_dir: ConfigDirOption = None,
 ) -> None:
     """Serve the three sample markets until Ctrl-C, and say how to get nightowl's session."""
@@ -62,7 +66,7 @@ def serve(
 
     where = settings(config_dir=config_dir)
     ports = {m: base_port + n + 1 for n, m in enumerate(MARKETS)} if base_port else None
-    world = World(seed, listings, day, interstitial_rate, session_lifetime=session_lifetime)
+    world = World(seed, listings, day, interstitial_rate, session_lifetime=session_lifetime, layout=layout)
     handle = start(world, host, ports)
     proxy = dark_proxy(handle)
     socks = SocksServer(routes=proxy.routes, host=host, port=base_port).start()

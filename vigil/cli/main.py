@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "vigil.cli.vendor",
     "vigil.cli.runs",
     "vigil.cli.schedule",
+    "vigil.cli.health",
     "vigil.cli.session",
     "vigil.cli.extract",
     "vigil.cli.nlp",

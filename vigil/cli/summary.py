@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.progress import figures
+from vigil.cli.text import clean
 from vigil.services.crawls import CrawlOutcome
 from vigil.services.index import active_listings, describe
 from vigil.settings import Settings
@@ -43,6 +44,10 @@ def print_summary(settings: Settings, outcomes: list[CrawlOutcome]) -> None:
                 f"{o.market}: {o.count('store/spooled')} writes wait in the spool for the index "
                 "(replayed on the next crawl, or `vigil index replay`)"
             )
+    for o in outcomes:  # crawl health (docs/operations.md): also in the log and the run record
+        for alert in o.stats.get("vigil/health/alerts") or []:
+            severity = str(alert.get("severity", "")).upper()
+            print(f"health {severity} {alert.get('kind')}: {clean(alert.get('message'))}")
     print(f"index: {describe(settings)}")
 
 

@@ -177,6 +177,7 @@ def test_the_work_was_shared_and_the_run_is_one(two_workers):
     assert [r.status for r in runs] == ["ok"], [r.stats for r in runs]
     stats = runs[0].stats
     assert stats["vigil/workers/joined"] == 1
+    assert not stats.get("vigil/health/alerts"), stats.get("vigil/health/alerts")
     # the run's record (and the opener's summary) counts both workers' pages: every page the
     # server answered; the joiner's summary counts its own
     joiner, opener = sorted(pages)

@@ -1,7 +1,8 @@
 """The crawl run: the one owner of the crawl's store, lock and run record.
 
 When the crawl opens: the data folder must be writable, the market's lock free (a second
-crawl of the same market stops here, exit 1), then the run starts. When it closes, the run's
+crawl of the same market stops here, exit 1), then the market's frontier opens (`pipelines.
+resume`: fresh, or the killed crawl's with `--resume`) and the run starts. When it closes, the run's
 status is decided from its stats and fails safe: `ok` only when the crawl completed without a
 single lost item, request or write; only `ok` runs mark listings removed.
 """
@@ -19,10 +20,12 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.clock import Clock
+from crawler.frontier import FrontierError
 from crawler.middlewares import close_crawl
 from index.errors import StoreError
 from index.factory import check_writable
 from index.records import CrawlRun, LockOwner, MarketLocked
+from pipelines import resume
 from pipelines.context import CrawlContext, IndexSettings, SharedStores, rates_for, vault_for
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ LISTING_STATS = (
     "vigil/listings/unchanged",
     "vigil/listings/reappeared",
     "vigil/listings/spooled",
+    "vigil/resume/listings_adopted",  # stored by the killed run this one resumes
 )
 # Close reasons that mean nothing trustworthy was collected.
 FAILED_REASONS = (
@@ -63,7 +67,7 @@ def run_status(reason: str, stats: dict[str, Any]) -> str:
         return "needs_session"
     if reason in FAILED_REASONS or stats.get("vigil/store/write_failed"):
         return "failed"
-    if not stats.get("vigil/pages/category"):
+    if not stats.get("vigil/pages/category") and not stats.get("vigil/resume/category_pages_done"):
         return "failed"
     if not any(stats.get(name) for name in LISTING_STATS):
         # pages answered but no listing was read: the layout changed or the selectors broke;
@@ -122,8 +126,19 @@ class CrawlRunExtension:
             raise self._stop("start_error", str(exc)) from None
         for run_id in stale:
             logger.warning("%s: run %s was left running by a dead crawl: marked failed", self.market, run_id)
+        try:  # only with the lock held: the frontier is the lock holder's
+            frontier = resume.open_for_run(self.crawler, self.index.data_dir, self.market)
+        except FrontierError as exc:
+            store.release_lock(self.market, owner)
+            raise self._stop("start_error", str(exc)) from None
         clock = Clock.from_settings(settings)
-        run = store.start_run(CrawlRun(market=self.market, started_at=clock.now()), owner)
+        previous = resume.resumed_from(self.crawler, frontier)
+        run = store.start_run(
+            CrawlRun(market=self.market, started_at=clock.now(),
+                     stats={} if previous is None else {"vigil/resumed_from": previous}),
+            owner,
+        )
+        resume.begin(self.crawler, frontier, store, self.market, run.id)  # type: ignore[arg-type]
         context = CrawlContext(store, vault_for(self.index), run, clock, rates, owner)
         self.crawler._vigil_context = context  # type: ignore[attr-defined]
         self._heartbeat = task.LoopingCall(self._beat, context)
@@ -165,6 +180,7 @@ class CrawlRunExtension:
             self._release_store()
             return
         self._settle_writes(context)
+        resume.finish(self.crawler, reason)
         status = run_status(reason, dict(stats.get_stats()))
         run = context.run
         run.finished_at = context.clock.now()

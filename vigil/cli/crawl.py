@@ -17,6 +17,7 @@ from vigil.cli.summary import print_summary
 from vigil.services.crawls import (
     check_browser,
     check_proxies,
+    check_resumable,
     crawl_markets,
     exit_code,
     preflight,
@@ -44,6 +45,15 @@ def crawl(
             "a dict or list as JSON).",
         ),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Resume the market's interrupted crawl (killed, or stopped early) where it "
+            "stopped: pages already stored are not fetched again, the new run links to the "
+            "interrupted one. Exit 2 when there is nothing to resume.",
+        ),
+    ] = False,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
     log_level: LogLevelOption = None,
@@ -61,7 +71,11 @@ def crawl(
     preflight(where)
     check_browser(where, configs)
     check_proxies(where, configs)
-    outcomes = crawl_markets(where, configs, _scrapy_settings(scrapy_set or []))
+    overrides: dict[str, object] = dict(_scrapy_settings(scrapy_set or []))
+    if resume:
+        check_resumable(where, configs)
+        overrides["RESUME_CRAWL"] = True
+    outcomes = crawl_markets(where, configs, overrides)
     print_summary(where, outcomes)
     raise typer.Exit(exit_code(outcomes))
 

@@ -81,6 +81,16 @@ def check_browser(settings: Settings, markets: list[MarketConfig]) -> None:
         raise Unavailable(f"{', '.join(browser_markets)}: {problem}")
 
 
+def check_resumable(settings: Settings, markets: list[MarketConfig]) -> None:
+    """Each market has a crawl to resume: an interrupted one left its frontier (raises
+    UsageError saying why not; then crawl without --resume)."""
+    from crawler.frontier import resume_problem
+
+    problems = [p for c in markets if (p := resume_problem(settings.data_dir, c.id))]
+    if problems:
+        raise UsageError("; ".join(problems))
+
+
 def preflight(settings: Settings) -> None:
     """What must hold before the first request: a writable data folder, a readable rate
     table and secrets file (raises StoreError, SettingsError or UsageError naming the file)."""
@@ -134,6 +144,7 @@ __all__ = [
     "StoreError",
     "check_browser",
     "check_proxies",
+    "check_resumable",
     "crawl_markets",
     "exit_code",
     "preflight",

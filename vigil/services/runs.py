@@ -40,6 +40,8 @@ def run_json(run: CrawlRun) -> dict[str, Any]:
         "close_reason": run.stats.get("close_reason"),
         "message": run.stats.get("vigil/close_message") or None,
         "mirror": run.stats.get("vigil/mirror"),
+        # the interrupted run this one resumed (`vigil crawl --resume`), whose pass it completes
+        "resumed_from": run.stats.get("vigil/resumed_from"),
         **{name: int(run.stats.get(stat, 0) or 0) for name, stat in SUMMARY_STATS.items()},
         "stats": run.stats,
     }

@@ -19,6 +19,7 @@ and closes the frontier when the crawl ends).
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -68,17 +69,25 @@ class FrontierScheduler(Scheduler):
         known = request.meta.get(FP_KEY)
         # a retry or a redirect of a recorded request goes through: its entry stays pending
         continuation = known is not None and (known == fp or bool(request.meta.get("redirect_urls")))
-        filtered = False
+        filtered = unrecorded = False
         if not continuation:
             request.meta[FP_KEY] = fp
-            if frontier.add(fp, str(request.meta.get("vigil_role", "")), request, self.spider):
+            try:
+                recorded = frontier.add(fp, str(request.meta.get("vigil_role", "")), request, self.spider)
+            except (ValueError, TypeError, AttributeError, pickle.PicklingError) as exc:
+                # fetched all the same; its parent stays pending, so a resumed crawl redoes both
+                del request.meta[FP_KEY]
+                recorded, unrecorded = False, True
+                self.stats.inc_value("vigil/frontier/unrecorded")
+                logger.warning("%s cannot be kept in the frontier: %s", request.url, exc)
+            if recorded:
                 self.stats.inc_value("vigil/frontier/recorded")
-            elif not request.dont_filter:
+            elif not request.dont_filter and not unrecorded:
                 filtered = True  # the frontier knows it: done, or pending already
                 self.df.log(request, self.spider)
         tracker = getattr(self.crawler, "_vigil_frontier_tracker", None)
         if tracker is not None:
-            tracker.scheduled(request)
+            (tracker.request_dropped if unrecorded else tracker.scheduled)(request)
         return False if filtered else super().enqueue_request(request)
 
     def has_pending_requests(self) -> bool:

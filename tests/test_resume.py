@@ -186,6 +186,9 @@ def test_a_crawl_killed_at_a_random_point_resumes_without_loss_or_duplicates(sim
         shown = run_vigil("runs", "--market", MARKET, "--data-dir", str(data_dir), env=sim.env())
         assert shown.returncode == 0, shown.stderr
         assert f"resumed from run {killed.id}" in shown.stdout
+        finished = run_vigil(*sim.args(data_dir), "--resume", env=sim.env())
+        assert finished.returncode == 2, finished.stderr[-2000:]
+        assert f"run {resumed_run.id} finished its pass" in finished.stderr
 
 
 def test_resume_with_nothing_to_resume_is_a_usage_error(sim, tmp_path):

@@ -1,9 +1,9 @@
 """The crawl run: the one owner of the crawl's store, lock and run record.
 
 When the crawl opens: the data folder must be writable, the market's lock free (a second
-crawl of the same market stops here, exit 1), then the market's frontier opens (`pipelines.
-resume`: fresh, or the killed crawl's with `--resume`) and the run starts. When it closes, the run's
-status is decided from its stats and fails safe: `ok` only when the crawl completed without a
+crawl of the same market stops here, exit 1), then the market's frontier opens (fresh, or the
+killed crawl's with `--resume`: `pipelines.resume`) and the run starts. When it closes, the
+run's status is decided from its stats and fails safe: `ok` only when the crawl completed without a
 single lost item, request or write; only `ok` runs mark listings removed.
 """
 

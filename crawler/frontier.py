@@ -65,12 +65,9 @@ class Frontier(Protocol):
         """The requests recorded but not done, to schedule again when a crawl resumes."""
         ...
 
-    def done(self, fingerprints: Iterable[str]) -> None:
-        """Everything these requests' responses produced is stored: never fetch them again."""
-        ...
-
-    def stored(self, listing_id: str, seen_at: datetime) -> None:
-        """A listing of the market was stored by this pass."""
+    def done(self, fingerprints: Iterable[str], listings: Iterable[tuple[str, datetime]] = ()) -> None:
+        """Everything these requests' responses produced is stored, and with it these listings
+        (id, when seen): never fetch the requests again; the listings count as seen by the pass."""
         ...
 
     def stored_listings(self) -> list[tuple[str, datetime]]: ...
@@ -174,14 +171,15 @@ class SqliteFrontier:
         for (blob,) in rows.fetchall():
             yield self._decode(blob, spider)
 
-    def done(self, fingerprints: Iterable[str]) -> None:
+    def done(self, fingerprints: Iterable[str], listings: Iterable[tuple[str, datetime]] = ()) -> None:
         fps = [(fp,) for fp in fingerprints]
-        if fps:
-            with self.conn:  # one commit for the lot
-                self.conn.execute("BEGIN")
-                self.conn.executemany(
-                    "UPDATE requests SET state = 'done', request = NULL WHERE fp = ?", fps
-                )
+        seen = [(listing_id, at.isoformat()) for listing_id, at in listings]
+        if not fps and not seen:
+            return
+        with self.conn:  # one commit for the lot
+            self.conn.execute("BEGIN")
+            self.conn.executemany("UPDATE requests SET state = 'done', request = NULL WHERE fp = ?", fps)
+            self.conn.executemany("INSERT OR IGNORE INTO listings (listing_id, seen_at) VALUES (?, ?)", seen)
 
     def count(self, state: str, role: str | None = None) -> int:
         sql, params = "SELECT COUNT(*) FROM requests WHERE state = ?", [state]
@@ -194,13 +192,6 @@ class SqliteFrontier:
         """(role, url) of the requests in `state`, in the order they were recorded."""
         sql = "SELECT role, url FROM requests WHERE state = ? ORDER BY rowid"
         return [(r[0], r[1]) for r in self.conn.execute(sql, (state,))]
-
-    # --- listings ------------------------------------------------------------------------
-    def stored(self, listing_id: str, seen_at: datetime) -> None:
-        self.conn.execute(
-            "INSERT OR IGNORE INTO listings (listing_id, seen_at) VALUES (?, ?)",
-            (listing_id, seen_at.isoformat()),
-        )
 
     def stored_listings(self) -> list[tuple[str, datetime]]:
         rows = self.conn.execute("SELECT listing_id, seen_at FROM listings ORDER BY listing_id")

@@ -124,7 +124,8 @@ class FrontierMiddleware:
         self.crawler = crawler
         self._open: dict[Any, _Work] = {}
         self._requests: dict[Request, Response] = {}  # follow-ups not yet recorded, by response
-        self._staged: list[str] = []
+        self._staged: list[str] = []  # done, waiting for the next commit
+        self._listings: list[tuple[str, datetime]] = []  # stored, recorded with the same commit
         self._loop: task.LoopingCall | None = None
 
     @classmethod
@@ -209,10 +210,11 @@ class FrontierMiddleware:
         self._settle(response, work)
 
     def item_finished(self, item: Any, response: Any, spider: Any = None, **_: Any) -> None:
-        frontier = frontier_of(self.crawler)
-        if frontier is not None and isinstance(item, ListingItem) and item.change != "":
-            frontier.stored(item.listing_id, datetime.now(UTC))
+        if isinstance(item, ListingItem) and item.change != "":  # through the versioning pipeline
+            self._listings.append((item.listing_id, datetime.now(UTC)))
         self._count(response)
+        if self._listings:
+            self._committing()  # also when the item came from an errback (no tracked response)
 
     def item_error(self, item: Any, response: Any, spider: Any = None, **_: Any) -> None:
         work = self._open.get(response)
@@ -233,6 +235,10 @@ class FrontierMiddleware:
         if work.failed:
             return
         self._staged.append(work.fingerprint)
+        self._committing()
+
+    def _committing(self) -> None:
+        """Commit now (a store that writes through), or at the next checkpoint."""
         flush: Callable[[], None] | None = getattr(self.crawler, "_vigil_flush", None)
         if flush is None:
             self._commit()
@@ -250,10 +256,10 @@ class FrontierMiddleware:
 
     def _commit(self) -> None:
         frontier = frontier_of(self.crawler)
-        if frontier is None or not self._staged:
+        if frontier is None or not (self._staged or self._listings):
             return
-        staged, self._staged = self._staged, []
-        frontier.done(staged)
+        staged, listings, self._staged, self._listings = self._staged, self._listings, [], []
+        frontier.done(staged, listings)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("vigil/frontier/done", len(staged))
 

@@ -76,7 +76,7 @@ def test_what_can_be_resumed(tmp_path):
     frontier.begin(7)
     frontier.add("fp1", "category", scrapy.Request("http://127.0.0.1:1/"), Walker())
     assert resume_problem(tmp_path, "m1") is None  # killed while running
-    frontier.stored("L1", T0)
+    frontier.done([], [("L1", T0)])
     frontier.finish("shutdown")
     assert resume_problem(tmp_path, "m1") is None  # stopped early: one request left
     frontier.done(["fp1"])
@@ -102,11 +102,10 @@ def test_every_state_change_is_committed_when_it_returns(tmp_path):
     frontier = open_frontier(tmp_path, "m1", resume=False)
     frontier.begin(3)
     frontier.add("fp1", "listing", listing_request(1, card_page()), Walker())
-    frontier.stored("L1", T0)
     reader = sqlite3.connect(frontier_path(tmp_path, "m1"))
     assert reader.execute("SELECT state FROM requests").fetchall() == [("pending",)]
-    assert reader.execute("SELECT listing_id FROM listings").fetchall() == [("L1",)]
-    frontier.done(["fp1"])
+    frontier.done(["fp1"], [("L1", T0)])
     assert reader.execute("SELECT state FROM requests").fetchall() == [("done",)]
+    assert reader.execute("SELECT listing_id FROM listings").fetchall() == [("L1",)]
     reader.close()
     frontier.close()

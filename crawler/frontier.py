@@ -19,6 +19,7 @@ import io
 import json
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -153,6 +154,10 @@ class SqliteFrontier:
 
     def finish(self, reason: str) -> None:
         self._set_meta("finished", reason or "closed")
+        if not self.count("pending"):  # the pass is over: the pages requests carried are not needed
+            self.conn.execute("DELETE FROM captures")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # --- requests ------------------------------------------------------------------------
     def add(self, fingerprint: str, role: str, request: Request, spider: Spider) -> bool:
@@ -225,7 +230,7 @@ class SqliteFrontier:
         if key not in self._captures:
             self.conn.execute(
                 "INSERT OR IGNORE INTO captures (key, capture) VALUES (?, ?)",
-                (key, pickle.dumps(capture, pickle.HIGHEST_PROTOCOL)),
+                (key, zlib.compress(pickle.dumps(capture, pickle.HIGHEST_PROTOCOL), 1)),
             )
             self._captures.add(key)
         return key
@@ -234,7 +239,7 @@ class SqliteFrontier:
         row = self.conn.execute("SELECT capture FROM captures WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise FrontierError(f"{self.path}: a pending request names a page it does not keep")
-        return pickle.loads(row[0])  # written by this code, into the data dir
+        return pickle.loads(zlib.decompress(row[0]))  # written by this code, into the data dir
 
 
 class _Pickler(pickle.Pickler):

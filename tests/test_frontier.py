@@ -54,6 +54,11 @@ def test_pending_requests_come_back_whole_with_the_pages_they_carry_kept_once(tm
     assert again.count("pending", "listing") == 1
     # the 50 kB category page is stored once however many requests carry it
     assert again.conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
+    again.finish("shutdown")  # still resumable: the page stays
+    assert again.conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
+    again.done(["fp2"])
+    again.finish("finished")  # the pass is over: nothing needs it
+    assert again.conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     again.close()
 
 

@@ -3,13 +3,14 @@
 `FrontierScheduler` is Scrapy's scheduler (memory queues, priorities) with the frontier as its
 lasting duplicate filter: a new request is recorded `pending` before it can be downloaded, and a
 request the frontier knows (done, or already pending) is filtered. When a crawl resumes, the
-pending requests of the killed crawl are scheduled again first.
+pending requests of the killed crawl are scheduled again (with their priorities) before any
+other.
 
 `FrontierMiddleware` turns a request `done` once everything its response produced is stored:
 its follow-up requests recorded by the scheduler and its items through every pipeline (Scrapy
 hands a callback's output to both through a queue, so the end of the output is not enough).
-A response whose callback raised, or one of whose items
-failed in the pipelines, stays pending, and a resumed crawl fetches it again.
+A response whose callback raised, or one of whose items failed in the pipelines, stays
+pending, and a resumed crawl fetches it again.
 
 Both switch themselves off when the crawl has no frontier (`crawler._vigil_frontier`, set by
 the run extension once it holds the market's lock; the extension also settles the last marks
@@ -52,8 +53,13 @@ class FrontierScheduler(Scheduler):
         if frontier is not None and not self._loaded:
             self._loaded = True
             rescheduled = 0
-            for request in frontier.pending(self.spider):
-                rescheduled += super().enqueue_request(request)
+            try:
+                for request in frontier.pending(self.spider):
+                    rescheduled += super().enqueue_request(request)
+            except Exception as exc:  # a damaged file: what is left would be lost silently
+                assert self.stats is not None
+                self.stats.inc_value("vigil/frontier/unreadable")
+                logger.error("the frontier's pending requests cannot be read: %s", exc)
             if rescheduled:
                 assert self.stats is not None
                 self.stats.set_value("vigil/frontier/rescheduled", rescheduled)

@@ -39,6 +39,7 @@ ERROR_STATS = (
     "offsite/filtered",
     "vigil/anonymity/refused",
     "vigil/dropped",
+    "vigil/frontier/unreadable",
     "vigil/items/error",
     "vigil/pages/category_missing",
     "vigil/pages/pagination_capped",

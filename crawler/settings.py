@@ -42,6 +42,16 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FetchTimeMiddleware": 580,
 }
 
+# the market's crash-safe frontier (crawler.frontier): every request recorded before it is
+# fetched, done once what its response produced is stored; `vigil crawl --resume` sets
+# RESUME_CRAWL to take over a killed crawl's frontier instead of starting a fresh one
+SCHEDULER = "crawler.frontier_scheduler.FrontierScheduler"
+SPIDER_MIDDLEWARES = {
+    # closest to the engine: it sees the callback's output as the engine gets it
+    "crawler.frontier_scheduler.FrontierMiddleware": 10,
+}
+RESUME_CRAWL = False
+
 ITEM_PIPELINES = {
     # per-field fill counts for the health checks, before validation may drop a listing
     "pipelines.health.fields.FieldFillPipeline": 90,

@@ -64,6 +64,7 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
         def _serve(self, method: str) -> None:
             # who asked: a test checks that a dark market is reached only through the proxy
             getattr(self.server, "clients", []).append(self.client_address[0])
+            getattr(self.server, "paths", []).append(self.path)  # what was asked, in order
             parts = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(parts.query))
             cookies: dict[str, str] = {}
@@ -116,10 +117,15 @@ class Handle:
         self.urls = {m: f"http://{host}:{s.server_address[1]}" for m, s in servers.items()}
         for server in servers.values():
             server.clients = []  # type: ignore[attr-defined]
+            server.paths = []  # type: ignore[attr-defined]
 
     def clients(self, market: str) -> list[str]:
         """The client address of every request the market has answered, in order."""
         return list(self._servers[market].clients)  # type: ignore[attr-defined]
+
+    def paths(self, market: str) -> list[str]:
+        """The path (with query) of every request the market has answered, in order."""
+        return list(self._servers[market].paths)  # type: ignore[attr-defined]
 
     def address(self, market: str) -> tuple[str, int]:
         host, port = self._servers[market].server_address[:2]

@@ -44,6 +44,9 @@ from index.versioning import Recorded, plan
 class SqliteStore:
     """`Store` on SQLite. Open read-only for searching; one writer for crawls."""
 
+    #: every write is committed when it returns (a crawl's frontier marks a page done at once)
+    writes_through = True
+
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
         try:

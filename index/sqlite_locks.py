@@ -8,6 +8,7 @@ import sqlite3
 from datetime import datetime
 
 from index import sqlite_rows as rows
+from index.process import pid_running
 from index.records import LockOwner, MarketLock, MarketLocked
 from index.sqlite_rows import ts
 
@@ -69,15 +70,5 @@ def _lock(row: sqlite3.Row) -> MarketLock:
 def _alive(lock: MarketLock, now: datetime, stale_after: float) -> bool:
     """Whether the crawl holding a lock may still be running."""
     if lock.owner.host == os.uname().nodename:
-        return _pid_running(lock.owner.pid)
+        return pid_running(lock.owner.pid)
     return (now - lock.heartbeat_at).total_seconds() < stale_after
-
-
-def _pid_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

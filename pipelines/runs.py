@@ -1,8 +1,9 @@
 """The crawl run: the one owner of the crawl's store, lock and run record.
 
 When the crawl opens: the data folder must be writable, the market's lock free (a second
-crawl of the same market stops here, exit 1), then the run starts. When it closes, the run's
-status is decided from its stats and fails safe: `ok` only when the crawl completed without a
+crawl of the same market stops here, exit 1), then the market's frontier opens (fresh, or the
+killed crawl's with `--resume`: `pipelines.resume`) and the run starts. When it closes, the
+run's status is decided from its stats and fails safe: `ok` only when the crawl completed without a
 single lost item, request or write; only `ok` runs mark listings removed.
 """
 
@@ -19,11 +20,13 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from crawler.clock import Clock
+from crawler.frontier import FrontierError
 from crawler.middlewares import close_crawl
 from crawler.schedule import SLOT_ARG, SLOT_STAT, TRIGGER_ARG, TRIGGER_STAT
 from index.errors import StoreError
 from index.factory import check_writable
 from index.records import CrawlRun, LockOwner, MarketLocked
+from pipelines import resume
 from pipelines.context import CrawlContext, IndexSettings, SharedStores, rates_for, vault_for
 from pipelines.run_group import RunGroup, merge_stats, open_group
 
@@ -38,6 +41,7 @@ ERROR_STATS = (
     "offsite/filtered",
     "vigil/anonymity/refused",
     "vigil/dropped",
+    "vigil/frontier/unreadable",
     "vigil/items/error",
     "vigil/pages/category_missing",
     "vigil/pages/pagination_capped",
@@ -54,6 +58,7 @@ LISTING_STATS = (
     "vigil/listings/unchanged",
     "vigil/listings/reappeared",
     "vigil/listings/spooled",
+    "vigil/resume/listings_adopted",  # stored by the killed run this one resumes
 )
 # Close reasons that mean nothing trustworthy was collected.
 FAILED_REASONS = (
@@ -66,7 +71,7 @@ def run_status(reason: str, stats: dict[str, Any]) -> str:
         return "needs_session"
     if reason in FAILED_REASONS or stats.get("vigil/store/write_failed"):
         return "failed"
-    if not stats.get("vigil/pages/category"):
+    if not stats.get("vigil/pages/category") and not stats.get("vigil/resume/category_pages_done"):
         return "failed"
     if not any(stats.get(name) for name in LISTING_STATS):
         # pages answered but no listing was read: the layout changed or the selectors broke;
@@ -143,11 +148,20 @@ class CrawlRunExtension:
             raise self._stop(reason, str(exc)) from None
         for run_id in stale:
             logger.warning("%s: run %s was left running by a dead crawl: marked failed", self.market, run_id)
-        run = store.start_run(
-            CrawlRun(market=self.market, started_at=clock.now(), stats=dict(schedule)), owner
-        )
+        frontier = None
+        if self.group is None:  # the shared frontier (`scheduler: redis`) lives in Redis instead
+            try:  # only with the lock held: the frontier is the lock holder's
+                frontier = resume.open_for_run(self.crawler, self.index.data_dir, self.market)
+            except FrontierError as exc:
+                store.release_lock(self.market, owner)
+                raise self._stop("start_error", str(exc)) from None
+        previous = None if frontier is None else resume.resumed_from(self.crawler, frontier)
+        stats = dict(schedule) if previous is None else {**schedule, "vigil/resumed_from": previous}
+        run = store.start_run(CrawlRun(market=self.market, started_at=clock.now(), stats=stats), owner)
+        assert run.id is not None
+        if frontier is not None:
+            resume.begin(self.crawler, frontier, store, self.market, run.id)
         if self.group is not None:
-            assert run.id is not None
             self.group.opened(run.id)
             self._count("vigil/workers/opened")
         self._begin(CrawlContext(store, vault_for(self.index), run, clock, rates, owner))
@@ -247,6 +261,7 @@ class CrawlRunExtension:
             self._release_store()
             return
         self._settle_writes(context)
+        resume.finish(self.crawler, reason)
         if self.joined:
             self._leave_group(reason)
             return

@@ -7,6 +7,7 @@ node). Writes are followed by `flush()` where a search follows, as a crawl does 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -371,6 +372,22 @@ def test_a_live_crawl_holds_its_market_and_a_dead_ones_lock_is_taken_over(store)
     with pytest.raises(MarketLocked, match="another crawl of m1 is running"):
         store.acquire_lock("m1", owner(), T0, 900)  # this live process holds it now
     store.acquire_lock("m2", owner(), T0, 900)  # other markets are free
+
+
+def test_a_sigkilled_crawl_not_yet_reaped_loses_its_lock(store):
+    """A process killed with SIGKILL stays a zombie until its parent waits for it, and a
+    zombie still answers kill(pid, 0): it is dead all the same."""
+    killed = subprocess.Popen(["sleep", "60"])
+    try:
+        store.acquire_lock("m1", owner(pid=killed.pid), T0, 900)
+        run = store.start_run(CrawlRun(market="m1", started_at=T0), None)
+        killed.send_signal(signal.SIGKILL)
+        os.waitid(os.P_PID, killed.pid, os.WEXITED | os.WNOWAIT)  # dead, not reaped
+        assert store.acquire_lock("m1", owner(), T0, 900) == [run.id]
+        assert store.get_run(run.id).status == "failed"
+    finally:
+        killed.kill()
+        killed.wait()
 
 
 def test_another_hosts_lock_is_stale_only_after_its_heartbeat_stops(store):

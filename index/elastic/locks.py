@@ -11,6 +11,7 @@ from typing import Any
 
 from index.elastic.client import classify
 from index.elastic.documents import dt, ts
+from index.process import pid_running
 from index.records import LockOwner, MarketLock, MarketLocked
 
 
@@ -77,13 +78,7 @@ def alive(lock: MarketLock, now: datetime, stale_after: float) -> bool:
     """Whether the crawl holding a lock may still be running: on this host, its process; on
     another, a heartbeat younger than `stale_after` seconds."""
     if lock.owner.host == os.uname().nodename:
-        try:
-            os.kill(lock.owner.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return pid_running(lock.owner.pid)
     return (now - lock.heartbeat_at).total_seconds() < stale_after
 
 

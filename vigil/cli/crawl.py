@@ -20,6 +20,7 @@ from vigil.cli.summary import print_summary, summary_json
 from vigil.services.crawls import (
     check_browser,
     check_proxies,
+    check_resumable,
     crawl_markets,
     exit_code,
     preflight,
@@ -62,6 +63,15 @@ def crawl(
     schedule_trigger: Annotated[
         str | None, typer.Option(hidden=True, help="scheduled or catch_up (set by `vigil schedule run`).")
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Resume the market's interrupted crawl (killed, or stopped early) where it "
+            "stopped: pages already stored are not fetched again, the new run links to the "
+            "interrupted one. Exit 2 when there is nothing to resume.",
+        ),
+    ] = False,
     data_dir: DataDirOption = None,
     config_dir: ConfigDirOption = None,
     log_level: LogLevelOption = None,
@@ -85,11 +95,15 @@ def crawl(
     preflight(where)
     check_browser(where, configs)
     check_proxies(where, configs)
+    overrides: dict[str, object] = {**_scrapy_settings(scrapy_set or [])}
+    if resume:
+        check_resumable(where, configs)
+        overrides["RESUME_CRAWL"] = True
     board = Board(choose_mode(as_json=as_json, interval=where.progress_interval), unit="pages")
-    sink = {"PROGRESS_SINK": board} if board.mode in ("rich", "json") else {}
+    if board.mode in ("rich", "json"):
+        overrides["PROGRESS_SINK"] = board
     with board:
-        outcomes = crawl_markets(where, configs, {**_scrapy_settings(scrapy_set or []), **sink},
-                                 spider_args)
+        outcomes = crawl_markets(where, configs, overrides, spider_args)
     if as_json:
         print_json(summary_json(where, outcomes))
     else:

@@ -29,9 +29,14 @@ def runs(
         typer.echo(f"{r['id']:>5} {r['market']:<12} {r['status']:<14} {r['started_at'][:19]:<20} "
                    f"{r['pages']:>6} {r['new']:>5} {r['changed']:>7} {r['removed']:>7} {lost:>5} "
                    f"{r['trigger'] or '-':<9}  "
-                   f"{r['close_reason'] or ''}{'  ' + r['mirror'] if r['mirror'] else ''}")
+                   f"{r['close_reason'] or ''}{'  ' + r['mirror'] if r['mirror'] else ''}"
+                   f"{_resumed(r)}")
         if r["message"] and r["status"] != "ok":
             typer.echo(f"{'':>6}{r['message']}")
+
+
+def _resumed(run: dict) -> str:
+    return f"  resumed from run {run['resumed_from']}" if run.get("resumed_from") else ""
 
 
 def register(root: typer.Typer) -> None:

@@ -83,6 +83,21 @@ def check_browser(settings: Settings, markets: list[MarketConfig]) -> None:
         raise Unavailable(f"{', '.join(browser_markets)}: {problem}")
 
 
+def check_resumable(settings: Settings, markets: list[MarketConfig]) -> None:
+    """Each market has a crawl to resume: an interrupted one left its frontier (raises
+    UsageError saying why not; then crawl without --resume)."""
+    from crawler.frontier import resume_problem
+
+    if settings.scheduler == "redis":
+        raise UsageError(
+            "--resume takes over a local frontier; with scheduler: redis the frontier is in Redis "
+            "and a new worker joins the open run instead (docs/operations.md, Scale-out)"
+        )
+    problems = [p for c in markets if (p := resume_problem(settings.data_dir, c.id))]
+    if problems:
+        raise UsageError("; ".join(problems))
+
+
 def preflight(settings: Settings) -> None:
     """What must hold before the first request: a writable data folder, a readable rate
     table and secrets file (raises StoreError, SettingsError or UsageError naming the file),
@@ -187,6 +202,7 @@ __all__ = [
     "check_browser",
     "check_proxies",
     "check_redis",
+    "check_resumable",
     "crawl_markets",
     "exit_code",
     "preflight",

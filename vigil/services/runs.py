@@ -43,6 +43,8 @@ def run_json(run: CrawlRun) -> dict[str, Any]:
         "mirror": run.stats.get("vigil/mirror"),
         "trigger": run.stats.get(TRIGGER_STAT) if run.stats.get(SLOT_STAT) else None,
         "slot": run.stats.get(SLOT_STAT) or None,
+        # the interrupted run this one resumed (`vigil crawl --resume`), whose pass it completes
+        "resumed_from": run.stats.get("vigil/resumed_from"),
         **{name: int(run.stats.get(stat, 0) or 0) for name, stat in SUMMARY_STATS.items()},
         "stats": run.stats,
     }

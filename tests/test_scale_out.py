@@ -50,7 +50,7 @@ class GatedApp:
         with self.lock:
             self.paths.append(request.raw_path)
         if request.path.rstrip("/") != "/shop":
-            self.gate.wait(timeout=60)
+            self.gate.wait(timeout=300)
             time.sleep(0.02)
         return self.app.handle(request)
 
@@ -135,7 +135,7 @@ def two_workers(market, index: Index, redis_url: str, tmp_path_factory) -> dict:
     app.paths.clear()
     workers = [crawl(url, data_dir, VIGIL_SCHEDULER="redis", VIGIL_REDIS_URL=redis_url, **index.env)
                for _ in range(2)]
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while server.hlen(f"vigil:{MARKET}:workers") < 2 and time.monotonic() < deadline:
         if any(w.poll() is not None for w in workers):
             break

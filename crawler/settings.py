@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SessionMiddleware": 560,
     "crawler.middlewares.InterstitialMiddleware": 570,
     "crawler.middlewares.FetchTimeMiddleware": 580,
+    # closest to the download: listing pages asked for with the validators of the stored page
+    "crawler.conditional.ConditionalRequestMiddleware": 590,
 }
 
 ITEM_PIPELINES = {

@@ -95,6 +95,11 @@ class Settings(BaseModel):
         gt=0,
         description="seconds without a heartbeat after which another host's crawl lock is stale",
     )
+    remove_after_runs: int = Field(
+        default=2,
+        ge=1,
+        description="consecutive complete (ok) runs a listing must be missing from before it is removed",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

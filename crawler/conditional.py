@@ -12,6 +12,8 @@ pagination pages are never conditional.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.validators import Remembered, Validators, card_digest
+
+logger = logging.getLogger(__name__)
 
 #: The listing-page role (`MarketSpider._request`); tabs are `listing:<tab>`.
 LISTING_ROLE = "listing"
@@ -45,7 +49,12 @@ class ConditionalRequestMiddleware:
         config = getattr(spider, "config", None)
         if config is None or config.listings.extra_pages or config.render == "browser":
             return  # this market's listing pages do not stand for their listings alone
-        self.validators = Validators(self.data_dir / "validators" / f"{spider.market_id}.sqlite3")
+        path = self.data_dir / "validators" / f"{spider.market_id}.sqlite3"
+        try:
+            self.validators = Validators(path)
+        except (OSError, sqlite3.Error) as exc:  # a cache: without it every page is fetched in full
+            logger.warning("%s: no conditional requests (%s: %s)", spider.market_id, path, exc)
+            return
         self.crawler._vigil_validators = self.validators  # type: ignore[attr-defined]
 
     def spider_closed(self, spider: Any) -> None:

@@ -27,9 +27,9 @@ WALK_ROLES = frozenset({"category"})
 class RoleFingerprinter:
     def __init__(self, crawler: Crawler | None = None) -> None:
         self._plain = RequestFingerprinter(crawler)
-        # one value per crawl; workers sharing one crawl's frontier set the same VIGIL_WALK_ID
-        walk = crawler.settings.get("VIGIL_WALK_ID") if crawler is not None else None
-        self._walk = str(walk or secrets.token_hex(8)).encode()
+        # one value per crawl (per process: workers sharing one crawl's frontier across
+        # processes would have to share this value too)
+        self._walk = secrets.token_hex(8).encode()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RoleFingerprinter:

@@ -95,6 +95,10 @@ class Settings(BaseModel):
         gt=0,
         description="seconds without a heartbeat after which another host's crawl lock is stale",
     )
+    conditional_requests: bool = Field(
+        default=True,
+        description="ask for listing pages with the stored page's ETag / Last-Modified (304: unchanged)",
+    )
     remove_after_runs: int = Field(
         default=2,
         ge=1,

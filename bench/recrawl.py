@@ -7,7 +7,8 @@ Checks the day-2 crawl against the simulator's truth (`demo.changes`, and what t
 served): only the new and the changed listings are fetched in full (200) and extracted; the
 others answer 304 Not Modified (rc-labor serves validators) or, on a market without, are
 fetched and kept from the extractor by their content hash. A mismatch exits 1. The last line
-reads `ratio day2/day1: X`.
+reads `ratio day2/day1: X`. Before it, day 2 crawled a second time (nothing changed) shows
+what a re-crawl costs by itself: the process, the walk and one request per listing.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def main() -> None:
             day1, _ = crawl(handle, market, Path(scratch), 1, env)
             day2, stats2 = crawl(handle, market, Path(scratch), 2, env)
             served = handle.served(market)
+            # day 2 once more: nothing changed, what the re-crawl machinery costs by itself
+            again, stats_again = crawl(handle, market, Path(scratch), 2, env)
     finally:
         handle.stop()
 
@@ -116,6 +119,10 @@ def main() -> None:
     print(f"extractions reused (content hash): {stats2.get('vigil/extract/listings_reused', 0)}; "
           f"pages not modified (304): {stats2.get('vigil/pages/not_modified', 0)}")
     print(f"share of day-2 listings new or changed: {(len(ch.appeared) + len(changed)) / active:.2f}")
+    print(f"day 2 crawled again (nothing changed): {stats_again.get('vigil/listings/unchanged', 0)} "
+          "unchanged, "
+          f"{stats_again.get('vigil/extract/listings', 0)} extracted, {again:.1f} CPU seconds, "
+          f"{again / day1:.2f} of day 1")
     print(f"CPU seconds of the crawl process: day 1 {day1:.1f}, day 2 {day2:.1f}")
     if mismatches:
         print(f"{mismatches} count(s) differ from the simulator's truth", file=sys.stderr)

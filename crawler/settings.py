@@ -44,6 +44,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalRequestMiddleware": 590,
 }
 
+# Scrapy starts this many tasks for every response's output; the pipelines are synchronous, so
+# more buy nothing, and 100 (the default) cost a re-crawl of 304s a fifth of its time
+CONCURRENT_ITEMS = 8
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.evidence.EvidencePipeline": 200,

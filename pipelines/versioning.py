@@ -144,6 +144,13 @@ class VersioningPipeline:
             self._count("vigil/conditional/refetched")
             item.change = "refetched"
             return item
+        if previous.status == "active" and not context.store.backlog():
+            # seen unchanged: only last_seen moves (one page is fetched once per run, so this
+            # sighting is not a duplicate)
+            context.store.touch_listing(item.market, item.listing_id, now, run_id, item.evidence_pages)
+            item.change = "unchanged"
+            self._count("vigil/listings/unchanged")
+            return item
         previous.last_seen = now
         previous.status, previous.removed_at = "active", None
         recorded = context.store.record_listing(previous, run_id, item.evidence_pages)

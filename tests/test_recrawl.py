@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -193,3 +195,37 @@ def test_a_not_modified_page_the_index_does_not_hold_is_fetched_again_in_full(tm
     assert (served[("produkt", 304)], served[("produkt", 200)]) == (listings, listings)
     assert stats["vigil/conditional/refetched"] == listings == stats["vigil/listings/new"]
     assert store.count_listings("rc-labor", "active") == listings
+
+
+@pytest.mark.elasticsearch
+def test_on_elasticsearch_re_crawls_spare_the_same_work(es_url, tmp_path):
+    """The same days on a cluster: validators beside it, 304s touch listings, removal after two
+    complete runs."""
+    env = {"VIGIL_STORE": "elasticsearch", "VIGIL_ES_URL": es_url, "VIGIL_ES_REPLICAS": "0",
+           "VIGIL_ES_INDEX_PREFIX": f"re{uuid.uuid4().hex[:8]}"}
+    listings = 120
+    handle = start(World(seed=SEED, listings=listings, day=1, interstitial_rate=0.0))
+    served = {}
+    try:
+        for day in (1, 2, 3):
+            handle.set_day(day)
+            handle.reset_served()
+            result = crawl(handle, "rc-labor", tmp_path, day, **env)
+            assert result.returncode == 0, result.stderr[-3000:]
+            served[day] = handle.served("rc-labor")
+        runs = run_vigil("runs", "--market", "rc-labor", "--json", "--data-dir", str(tmp_path), env=env)
+    finally:
+        handle.stop()
+    assert runs.returncode == 0, runs.stderr[-2000:]
+    stats = {run["id"]: run["stats"] for run in json.loads(runs.stdout)}
+    day2, day3 = (stats[run_id] for run_id in sorted(stats)[1:])
+    sim = World(seed=SEED, listings=listings).markets["rc-labor"]
+    ch = changes(SEED, listings, 1, 2)["rc-labor"]
+    changed = ch.price_changed | ch.trade_changed
+    fetched = len(ch.appeared) + len(sim.pages_changed(1, 2) | changed)
+    assert (served[2][("produkt", 200)], served[2][("produkt", 304)]) == (
+        fetched, len(sim.active_indices(2)) - fetched)
+    assert day2["vigil/extract/listings"] == len(ch.appeared) + len(changed)
+    assert day2["vigil/listings/unchanged"] == len(sim.active_indices(2)) - len(ch.appeared) - len(changed)
+    assert day2["vigil/listings/removed"] == 0
+    assert day3["vigil/listings/removed"] == len(ch.removed)

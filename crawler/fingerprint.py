@@ -4,6 +4,12 @@ A market may serve a listing and a vendor profile at the same URL, or link a sta
 category: Scrapy's duplicate filter would drop the second request and with it the records of
 the second role. Here the role (`request.meta["vigil_role"]`) is part of the fingerprint; the
 same URL in the same role is still fetched once.
+
+No duplicate filter outlives a crawl, so the walk's pages (start, category, pagination) are
+read again by every crawl: a crawl starts a fresh frontier (`crawler.frontier`; only `--resume`
+takes over an interrupted one, whose done pages must not be fetched twice), and the shared
+frontier in Redis is cleared when a run opens (`pipelines.run_group`). Fingerprints are stable
+across processes, as the resumed crawl and the workers of one run need.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ class PageCapture:
     body: bytes
     content_type: str = ""
     role: str = "page"  # what the page is to the records read from it: card, listing, vendor, pgp...
+    etag: str = ""  # the validators it came with (conditional requests: `crawler.conditional`)
+    last_modified: str = ""
     # evidence kept beside this page, e.g. its screenshot (role `screenshot`, image/png)
     attachments: tuple[PageCapture, ...] = ()
 
@@ -40,6 +42,12 @@ class ListingItem:
     normalized: dict[str, Any] = field(default_factory=dict)
     extraction: dict[str, Any] = field(default_factory=dict)
     change: str = ""
+    # incremental re-crawls: the digest of the card read with the listing page
+    # (`crawler.validators.card_digest`; empty when the page is not one to validate), and, when
+    # the page answered 304 Not Modified, the SHA-256 of the stored page it stands for: such an
+    # item carries only its card, and the pipelines record the stored listing as seen
+    card_digest: str = ""
+    not_modified: str = ""
 
 
 @dataclass

@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SessionMiddleware": 560,
     "crawler.middlewares.InterstitialMiddleware": 570,
     "crawler.middlewares.FetchTimeMiddleware": 580,
+    # closest to the download: listing pages asked for with the validators of the stored page
+    "crawler.conditional.ConditionalRequestMiddleware": 590,
 }
 
 # the market's crash-safe frontier (crawler.frontier): every request recorded before it is
@@ -51,6 +53,10 @@ SPIDER_MIDDLEWARES = {
     "crawler.frontier_scheduler.FrontierMiddleware": 10,
 }
 RESUME_CRAWL = False
+
+# Scrapy starts this many tasks for every response's output; the pipelines are synchronous, so
+# more buy nothing, and 100 (the default) cost a re-crawl of 304s a fifth of its time
+CONCURRENT_ITEMS = 8
 
 ITEM_PIPELINES = {
     # per-field fill counts for the health checks, before validation may drop a listing

@@ -32,6 +32,7 @@ from crawler.listing_tabs import ListingTabs
 from crawler.politeness import apply_politeness
 from crawler.records import merge_fields
 from crawler.tor import download_handlers
+from crawler.validators import Validators, card_digest
 
 
 class MarketSpider(ListingTabs, scrapy.Spider):
@@ -265,6 +266,14 @@ class MarketSpider(ListingTabs, scrapy.Spider):
         card_page: PageCapture | None,
     ) -> Iterator[Any]:
         self.crawler.stats.inc_value("vigil/pages/listing")
+        if response.status == 304:  # as stored by an earlier crawl (`crawler.conditional`)
+            remembered = response.meta["vigil_validated"]
+            self.crawler.stats.inc_value("vigil/pages/not_modified")
+            yield from self._emit_listing(
+                remembered.listing_id, response.url, dict(card), [p for p in (card_page,) if p is not None],
+                card_digest=remembered.card, not_modified=remembered.sha256,
+            )
+            return
         if response.status == 404:
             # Gone since its card was read: keep what the card says, or nothing.
             self.crawler.stats.inc_value("vigil/listings/page_missing")
@@ -277,27 +286,44 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             page_fields["vendor_url"] = self._on_mirror(response.urljoin(str(page_fields["vendor_url"])))
         fields = {**page_fields, **card}  # card values first, the page fills in the rest
         pages = [p for p in (card_page, capture) if p is not None]
-        yield from self._listing_sub_pages(listing_id, response.url, fields, pages, 0)
+        if Validators.of(self.crawler) is not None:  # its validators are remembered with the card
+            yield from self._emit_listing(listing_id, response.url, fields, pages,
+                                          card_digest=card_digest(card))
+        else:
+            yield from self._listing_sub_pages(listing_id, response.url, fields, pages, 0)
         vendors = self.config.vendors
         if vendors is not None and vendors.follow and vendors.links is not None:
             for href in read_all(vendors.links, response.selector, response.url):
                 yield from self._follow(response, href, self.parse_vendor, "vendor")
 
     def _emit_listing(
-        self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture]
+        self, listing_id: str, url: str, fields: dict[str, Any], pages: list[PageCapture],
+        card_digest: str = "", not_modified: str = "",
     ) -> Iterator[Any]:
-        if "id" in fields and isinstance(fields["id"], str):
+        if "id" in fields and isinstance(fields["id"], str) and not not_modified:
             listing_id = fields["id"]
         # a listing on two category pages is emitted twice: the versioning pipeline keeps the
         # first, by what the run has already stored
         self._seen_listings.add(listing_id)
-        yield ListingItem(market=self.market_id, listing_id=listing_id, url=url, fields=fields, pages=pages)
+        yield ListingItem(market=self.market_id, listing_id=listing_id, url=url, fields=fields, pages=pages,
+                          card_digest=card_digest, not_modified=not_modified)
         vendors = self.config.vendors
         vendor_url = fields.get("vendor_url")
         if vendors is not None and vendors.follow and isinstance(vendor_url, str):
             request = self._request(vendor_url, self.parse_vendor, "vendor")
             if request is not None:
                 yield request
+
+    def refetch_listing(self, item: ListingItem) -> scrapy.Request | None:
+        """A listing page asked for again in full: its 304 stood for a stored page that the
+        index does not hold (replaced, or a write lost); past the duplicate filter."""
+        card_page = item.pages[0] if item.pages else None
+        request = self._request(item.url, self.parse_listing, "listing",
+                                {"listing_id": item.listing_id, "card": item.fields, "card_page": card_page})
+        if request is None:
+            return None
+        request.meta["vigil_unconditional"] = True
+        return request.replace(dont_filter=True)
 
     def parse_vendor(
         self,
@@ -403,6 +429,8 @@ class MarketSpider(ListingTabs, scrapy.Spider):
                 content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
                 role=role,
                 attachments=screenshot_of(response, fetched_at),
+                etag=(response.headers.get("ETag") or b"").decode("latin-1"),
+                last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
             )
             response.meta["vigil_capture"] = cached
         return cached

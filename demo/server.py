@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,7 @@ class Request:
     cookies: dict[str, str]
     form: dict[str, str] = field(default_factory=dict)
     raw_path: str = "/"
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
 
 @dataclass
@@ -80,15 +82,23 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
                 length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
             path = urllib.parse.unquote(parts.path) or "/"
-            request = Request(method, path, query, cookies, form, self.path)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            request = Request(method, path, query, cookies, form, self.path, headers)
             response = app.handle(request)
+            # what was served, per kind of path (its first segment) and status: the truth a
+            # test compares a crawl's fetches with
+            served = getattr(self.server, "served", None)
+            if served is not None:
+                with self.server.served_lock:  # type: ignore[attr-defined]
+                    served[(path_kind(path), response.status)] += 1
             self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
+            if response.status != 304:  # a 304 has no body, and says nothing of one
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(response.body)))
             for name, value in response.headers:
                 self.send_header(name, value)
             self.end_headers()
-            if method != "HEAD":
+            if method != "HEAD" and response.status != 304:
                 self.wfile.write(response.body)
 
         def do_GET(self) -> None:
@@ -106,6 +116,12 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def path_kind(path: str) -> str:
+    """What kind of page a path is, for the served counts: its first segment (`/produkt/x/`
+    -> `produkt`, `/shop/` -> `shop`), `home` for `/`."""
+    return path.strip("/").split("/", 1)[0] or "home"
+
+
 class Handle:
     """The running markets: their URLs, the day they show, and how to stop them."""
 
@@ -118,6 +134,8 @@ class Handle:
         for server in servers.values():
             server.clients = []  # type: ignore[attr-defined]
             server.paths = []  # type: ignore[attr-defined]
+            server.served = Counter()  # type: ignore[attr-defined]
+            server.served_lock = threading.Lock()  # type: ignore[attr-defined]
 
     def clients(self, market: str) -> list[str]:
         """The client address of every request the market has answered, in order."""
@@ -126,6 +144,19 @@ class Handle:
     def paths(self, market: str) -> list[str]:
         """The path (with query) of every request the market has answered, in order."""
         return list(self._servers[market].paths)  # type: ignore[attr-defined]
+
+    def served(self, market: str) -> Counter[tuple[str, int]]:
+        """(path kind, status) -> responses the market has sent (`path_kind`): e.g.
+        `served("rc-labor")[("produkt", 304)]`, listing pages answered "not modified"."""
+        server = self._servers[market]
+        with server.served_lock:  # type: ignore[attr-defined]
+            return Counter(server.served)  # type: ignore[attr-defined]
+
+    def reset_served(self) -> None:
+        """Start counting afresh (e.g. before the next day's crawl)."""
+        for server in self._servers.values():
+            with server.served_lock:  # type: ignore[attr-defined]
+                server.served.clear()  # type: ignore[attr-defined]
 
     def address(self, market: str) -> tuple[str, int]:
         host, port = self._servers[market].server_address[:2]

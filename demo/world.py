@@ -161,6 +161,14 @@ class MarketSim:
                 return 1.0 + step if u < 0.5 else 1.0 - step * 0.8
         return 1.0
 
+    def last_changed(self, i: int, day: int) -> int:
+        """The last day on or before `day` on which listing i's page changed (its price;
+        trade figures, shown by nightowl only, are not counted): its first day if never."""
+        for d in range(day, self.first_day(i), -1):
+            if unit_hash(self.seed, self.market, i, d, "price") < PRICE_RATE:
+                return d
+        return self.first_day(i)
+
     # -- ids ------------------------------------------------------------------------------
     def listing_id(self, i: int) -> str:
         if self.market == "nightowl":
@@ -375,6 +383,15 @@ class MarketSim:
                        removed={ident(i) for i in before - after},
                        price_changed={ident(i) for i in changed},
                        trade_changed={ident(i) for i in traded})
+
+
+    def pages_changed(self, day_from: int, day_to: int) -> set[str]:
+        """Listings active on both days whose own page changed in between: their price moved,
+        whether or not the displayed price rounds differently (the other prices on the page,
+        such as rc-labor's variants, move with it). What rc-labor's ETags follow."""
+        top = max(self.max_index(day_from), self.max_index(day_to))
+        both = (i for i in range(top) if self.active(i, day_from) and self.active(i, day_to))
+        return {self.listing_id(i) for i in both if self.last_changed(i, day_to) > day_from}
 
 
 @lru_cache(maxsize=64)

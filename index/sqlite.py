@@ -198,16 +198,24 @@ class SqliteStore:
         with self._transaction() as conn:
             writes.touch(conn, market, listing_id, seen_at, run_id, pages)
 
-    def mark_removed(self, market: str, run_id: int, at: datetime) -> list[str]:
+    def mark_removed(self, market: str, run_id: int, at: datetime, confirm_runs: int = 1) -> list[str]:
         unseen = (
             "market = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM run_listings r "
             "WHERE r.run_id = ? AND r.market = listings.market AND r.listing_id = listings.listing_id)"
         )
+        params: tuple[Any, ...] = (market, run_id)
+        if confirm_runs > 1:
+            # missed by the N - 1 previous complete runs too: last seen before the oldest of them
+            oldest = writes.earlier_ok_run(self.conn, market, run_id, confirm_runs - 1)
+            if oldest is None:
+                return []
+            unseen += " AND last_run_id < ?"
+            params += (oldest,)
         with self._transaction() as conn:
-            found = conn.execute(f"SELECT * FROM listings WHERE {unseen}", (market, run_id)).fetchall()
+            found = conn.execute(f"SELECT * FROM listings WHERE {unseen}", params).fetchall()
             conn.execute(
                 f"UPDATE listings SET status = 'removed', removed_at = ? WHERE {unseen}",
-                (ts(at), market, run_id),
+                (ts(at), *params),
             )
             for row in found:
                 gone = rows.listing(row)

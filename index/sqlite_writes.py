@@ -78,6 +78,17 @@ def seen(conn: sqlite3.Connection, run_id: int, market: str, listing_id: str) ->
     )
 
 
+def earlier_ok_run(conn: sqlite3.Connection, market: str, run_id: int, back: int) -> int | None:
+    """The id of the `back`-th `ok` run of `market` before run `run_id` (1: the latest), or
+    None when the market has had fewer."""
+    row = conn.execute(
+        "SELECT id FROM crawl_runs WHERE market = ? AND status = 'ok' AND id < ? "
+        "ORDER BY id DESC LIMIT 1 OFFSET ?",
+        (market, run_id, back - 1),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
 def mark_seen(
     conn: sqlite3.Connection, run_id: int, market: str, listing_id: str, seen_at: datetime | None
 ) -> None:

@@ -74,9 +74,11 @@ class Store(Protocol):
         """An unchanged listing seen again: move last_seen and mark it seen by the run."""
         ...
 
-    def mark_removed(self, market: str, run_id: int, at: datetime) -> list[str]:
+    def mark_removed(self, market: str, run_id: int, at: datetime, confirm_runs: int = 1) -> list[str]:
         """Mark every active listing of `market` not seen by run `run_id` as removed (only call
-        for complete runs); returns their ids."""
+        for complete runs); returns their ids. With `confirm_runs` N > 1, only the listings
+        that the N - 1 previous `ok` runs of the market missed too (N consecutive complete runs
+        without it); until the market has had that many, nothing is removed."""
         ...
 
     def observations(self, market: str, listing_id: str) -> list[Observation]: ...

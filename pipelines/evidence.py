@@ -26,6 +26,9 @@ class EvidencePipeline:
         pages = [kept for page in item.pages for kept in (page, *page.attachments)]
         item.evidence = [self._keep(page) for page in pages]
         item.evidence_pages = [(sha, page.role) for sha, page in zip(item.evidence, pages, strict=True)]
+        if getattr(item, "not_modified", ""):  # 304: the stored listing page stands for it
+            item.evidence.append(item.not_modified)
+            item.evidence_pages.append((item.not_modified, "listing"))
         return item
 
     def _keep(self, page: PageCapture) -> str:

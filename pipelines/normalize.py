@@ -101,6 +101,8 @@ class NormalizePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        if getattr(item, "not_modified", ""):
+            return item  # nothing was read: the stored listing stands (304)
         item.normalized = normalize_fields(item.fields, self._reading(item))
         if isinstance(item, ListingItem):
             self._check(item)

@@ -89,6 +89,8 @@ class CrawlRunExtension:
         self.crawler = crawler
         self.index = IndexSettings.of(crawler.settings)
         self.stale_after = crawler.settings.getfloat("VIGIL_LOCK_STALE_AFTER", 900.0)
+        # a listing is removed once this many consecutive complete runs missed it
+        self.remove_after_runs = max(1, crawler.settings.getint("VIGIL_REMOVE_AFTER_RUNS", 2))
         self._store_held = False
         self._heartbeat: task.LoopingCall | None = None
         # several workers on one run (`scheduler: redis`): the group, and whether this
@@ -274,7 +276,9 @@ class CrawlRunExtension:
         try:
             if status == "ok":
                 assert run.id is not None
-                removed = context.store.mark_removed(run.market, run.id, run.finished_at)
+                removed = context.store.mark_removed(
+                    run.market, run.id, run.finished_at, confirm_runs=self.remove_after_runs
+                )
                 stats.set_value("vigil/listings/removed", len(removed))
             else:
                 logger.warning("run %s ended %s (%s): nothing is marked removed", run.id, status, reason)

@@ -63,6 +63,8 @@ def _bounded_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _listing_problem(item: ListingItem, required: list[str]) -> str | None:
     if not item.listing_id:
         return "listing without id"
+    if item.not_modified:
+        return None  # its page answered 304: the stored listing stands, with its stored page
     for name in ["title", *required]:
         value = item.fields.get(name)
         if not value or (isinstance(value, str) and not value.strip()):

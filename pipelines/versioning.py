@@ -16,7 +16,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.items import ListingItem, VendorItem
+from crawler.validators import Remembered, Validators
+from index.errors import StoreError
 from index.records import VENDOR_STATS, Feedback, Listing, Price, ShippingOption, Vendor, stats_of
+from index.versioning import Recorded
 from pipelines.context import CrawlContext
 from pipelines.trade import feedback_keys
 
@@ -100,7 +103,11 @@ class VersioningPipeline:
             self._count("vigil/vendors/written")
             self._feedback(context, build_feedback(item, now, run_id))
             return item
-        recorded = context.store.record_listing(build_listing(item, now), run_id, item.evidence_pages)
+        if item.not_modified:
+            return self._not_modified(context, item, now, run_id)
+        listing = build_listing(item, now)
+        recorded = context.store.record_listing(listing, run_id, item.evidence_pages)
+        self._remember(item, listing, recorded)
         # `duplicate`: the same listing on two category pages (or pages that moved under the
         # crawl); `spooled`: the cluster is down and the spool keeps it (the run is partial)
         item.change = recorded.change
@@ -116,6 +123,54 @@ class VersioningPipeline:
                 self._count("vigil/trade/listings_with_sales")
                 self._count("vigil/trade/sales", sales)
         return item
+
+    def _not_modified(self, context: CrawlContext, item: ListingItem, now: datetime, run_id: int) -> Any:
+        """A listing page that answered 304: the stored listing is seen again as it is (or
+        reappears as it was). When the index does not hold the state the page was stored with,
+        the page is fetched again in full instead."""
+        validators = Validators.of(self.crawler)
+        remembered = None if validators is None else validators.get(item.url)
+        try:
+            previous = context.store.get_listing(item.market, item.listing_id)
+        except StoreError:
+            previous = None  # the index cannot be read now: the full page goes the usual way
+        if previous is None or remembered is None or previous.content_hash != remembered.content_hash:
+            if validators is not None:
+                validators.forget(item.url)
+            request = getattr(self.crawler.spider, "refetch_listing")(item)  # noqa: B009
+            if request is not None:
+                assert self.crawler.engine is not None
+                self.crawler.engine.crawl(request)
+            self._count("vigil/conditional/refetched")
+            item.change = "refetched"
+            return item
+        if previous.status == "active" and not context.store.backlog():
+            # seen unchanged: only last_seen moves (one page is fetched once per run, so this
+            # sighting is not a duplicate)
+            context.store.touch_listing(item.market, item.listing_id, now, run_id, item.evidence_pages)
+            item.change = "unchanged"
+            self._count("vigil/listings/unchanged")
+            return item
+        previous.last_seen = now
+        previous.status, previous.removed_at = "active", None
+        recorded = context.store.record_listing(previous, run_id, item.evidence_pages)
+        item.change = recorded.change
+        self._count(f"vigil/listings/{recorded.change}")
+        return item
+
+    def _remember(self, item: ListingItem, listing: Listing, recorded: Recorded) -> None:
+        """Keep the listing page's validators for the next crawl's conditional request."""
+        validators = Validators.of(self.crawler)
+        if validators is None or not item.card_digest or recorded.change in ("duplicate", "spooled"):
+            return
+        page = next((p for p in item.pages if p.role == "listing"), None)
+        if page is None:
+            return
+        if page.etag or page.last_modified:
+            validators.remember(page.url, Remembered(page.etag, page.last_modified, page.sha256,
+                                                     item.listing_id, item.card_digest, listing.content_hash))
+        else:
+            validators.forget(page.url)
 
     def _feedback(self, context: CrawlContext, records: list[Feedback]) -> None:
         """Feedback records, each stored once: the store keeps the first sighting of a key."""

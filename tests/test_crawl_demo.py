@@ -208,7 +208,8 @@ def test_rc_labor_shop_prices_with_decimal_commas(tmp_path):
         assert got.title == clean_text(expected.title)
 
 
-def test_day_one_then_day_two_matches_the_simulators_changes(tmp_path):
+def test_day_one_then_day_two_matches_the_simulators_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIGIL_REMOVE_AFTER_RUNS", "1")  # day 2 removes what vanished
     for sim in serve(120, interstitial_rate=0.0):
         cookie = sim.login()
         day_one = sim.world.truth()["nightowl"]

@@ -85,7 +85,8 @@ def crawled(tmp_path_factory) -> Crawled:
     for day in ("1", "2"):
         result = run_vigil("demo", "run", "--day", day, "--seed", str(SEED), "--listings", str(LISTINGS),
                            "--data-dir", str(data), "--progress", "0",
-                           *(arg for market in CRAWLED for arg in ("--market", market)))
+                           *(arg for market in CRAWLED for arg in ("--market", market)),
+                           env={"VIGIL_REMOVE_AFTER_RUNS": "1"})  # day 2 removes what vanished
         assert result.returncode == 0, result.stderr[-3000:]
     return Crawled(data)
 

@@ -29,7 +29,8 @@ def served() -> Iterator[Handle]:
 
 def test_a_session_lost_half_way_ends_needs_session_then_a_fresh_one_completes(served, tmp_path):
     url = served.urls["nightowl"]
-    env = {"VIGIL_SECRETS_FILE": str(tmp_path / "secrets.yaml"), "VIGIL_SESSION_NIGHTOWL": ""}
+    env = {"VIGIL_SECRETS_FILE": str(tmp_path / "secrets.yaml"), "VIGIL_SESSION_NIGHTOWL": "",
+           "VIGIL_REMOVE_AFTER_RUNS": "1"}  # the first complete run removes what vanished
 
     def crawl(day: int):
         clock = datetime.combine(day_date(day), time(12), tzinfo=UTC).isoformat()

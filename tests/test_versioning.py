@@ -49,7 +49,9 @@ def market(tmp_path: Path):
         def crawl(day: int) -> int:
             result = run_vigil(
                 "crawl", "toy", "--mirror", f"toy={url}", "--config-dir", str(folder.parent),
-                "--data-dir", str(tmp_path / "data"), env={"VIGIL_CLOCK": f"2026-01-0{day}T12:00:00"},
+                "--data-dir", str(tmp_path / "data"),
+                # one complete run without a listing removes it (tests/test_removal_confirm.py: N)
+                env={"VIGIL_CLOCK": f"2026-01-0{day}T12:00:00", "VIGIL_REMOVE_AFTER_RUNS": "1"},
             )
             return result.returncode
 

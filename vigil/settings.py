@@ -161,6 +161,15 @@ class Settings(BaseModel):
     alert_min_severity: Literal["warning", "error"] = Field(
         default="warning", description="the least severe alert the webhook and e-mail get"
     )
+    conditional_requests: bool = Field(
+        default=True,
+        description="ask for listing pages with the stored page's ETag / Last-Modified (304: unchanged)",
+    )
+    remove_after_runs: int = Field(
+        default=2,
+        ge=1,
+        description="consecutive complete (ok) runs a listing must be missing from before it is removed",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 from demo.compose import country_name
-from demo.markets.html import esc, multiline, page, page_number
+from demo.markets.html import esc, multiline, page, page_number, validated
 from demo.phrases import SHOP_FORMS
 from demo.server import Request, Response
 from demo.world import MarketSim, World
@@ -42,7 +42,7 @@ class RcLabor:
         if path in ("/shop", "/shop/"):
             return self._shop(request.query.get("seite", "1"))
         if m := _PRODUCT.match(path):
-            return self._product(m.group(1))
+            return self._product(m.group(1), request)
         if path in ("/kontakt", "/kontakt/"):
             return self._contact()
         return self._not_found()
@@ -103,7 +103,7 @@ class RcLabor:
 <nav class="woocommerce-pagination">{" ".join(links)}</nav>"""
         return page(self._layout(f"Shop – Seite {number}", body, head))
 
-    def _product(self, slug: str) -> Response:
+    def _product(self, slug: str, request: Request) -> Response:
         i = self.sim.index_of(slug)
         day = self.world.day
         if i is None or not self.sim.active(i, day):
@@ -136,7 +136,9 @@ class RcLabor:
   <table class="shop_attributes spezifikation">{spec_rows}</table>
   <div class="hinweis"><strong>Hinweis:</strong> Nicht für den menschlichen Verzehr. Abgabe nur an Fachkreise.</div>
 </div>"""
-        return page(self._layout(t.title, body))
+        # product pages carry ETag and Last-Modified and answer conditional requests (the
+        # shop's other pages, and the other markets, do not)
+        return validated(request, page(self._layout(t.title, body)), self.sim.last_changed(i, day))
 
     def _contact(self) -> Response:
         v = self.sim.vendor(0)

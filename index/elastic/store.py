@@ -358,16 +358,22 @@ class ElasticStore(ClusterReads):
         listing.last_seen = seen_at
         self.write_listing(listing, None, run_id, pages)
 
-    def mark_removed(self, market: str, run_id: int, at: datetime) -> list[str]:
+    def mark_removed(self, market: str, run_id: int, at: datetime, confirm_runs: int = 1) -> list[str]:
         self.flush()
         if self.writer.spooling:
             raise ClusterUnavailable("cannot decide removals while writes are spooled")
-        query = {
+        query: dict[str, Any] = {
             "bool": {
                 "filter": [{"term": {"market": market}}, {"term": {"status": "active"}}],
                 "must_not": [{"term": {"last_run_id": run_id}}],
             }
         }
+        if confirm_runs > 1:
+            # missed by the N - 1 previous complete runs too: last seen before the oldest of them
+            oldest = self._earlier_ok_run(market, run_id, confirm_runs - 1)
+            if oldest is None:
+                return []
+            query["bool"]["filter"].append({"range": {"last_run_id": {"lt": oldest}}})
         sources = list(self._scan("listings", query, [{"listing_id": "asc"}]))
         gone = [docs.listing_of(source) for source in sources]
         actions: list[dict[str, Any]] = []
@@ -396,6 +402,15 @@ class ElasticStore(ClusterReads):
         self.writer.send(actions)
         self._refresh("listings", "observations")
         return [listing.listing_id for listing in gone]
+
+    def _earlier_ok_run(self, market: str, run_id: int, back: int) -> int | None:
+        """The id of the `back`-th `ok` run of `market` before run `run_id` (1: the latest)."""
+        query = {"bool": {"filter": [
+            {"term": {"market": market}}, {"term": {"status": "ok"}}, {"range": {"id": {"lt": run_id}}},
+        ]}}
+        hits = self._search("runs", {"query": query, "sort": [{"id": "desc"}], "size": back,
+                                     "_source": ["id"]})["hits"]["hits"]
+        return int(hits[-1]["_source"]["id"]) if len(hits) == back else None
 
     # --- vendors and evidence ------------------------------------------------------------------
     def write_vendor(self, vendor: Vendor, pages: Pages = ()) -> None:

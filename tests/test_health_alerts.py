@@ -69,7 +69,10 @@ def markets() -> Iterator[Handle]:
 
 
 def crawl(handle: Handle, market: str, data_dir: Path, env: dict[str, str]):
-    env = {"VIGIL_SECRETS_FILE": "/nonexistent", "VIGIL_SESSION_NIGHTOWL": "", **env}
+    # every listing page read in full: the fill rates compare whole runs (with conditional
+    # requests, a run of the same day reads no unchanged page, and counts no field there)
+    env = {"VIGIL_SECRETS_FILE": "/nonexistent", "VIGIL_SESSION_NIGHTOWL": "",
+           "VIGIL_CONDITIONAL_REQUESTS": "0", **env}
     mirror = f"{market}={handle.urls[market]}"
     return run_vigil("crawl", market, "--mirror", mirror, "--data-dir", str(data_dir), env=env)
 

@@ -54,7 +54,7 @@ def plain_fuzzy(folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # the first example loads the lexicon's indexes
 @given(name_texts, st.booleans())
 def test_the_fuzzy_pass_finds_what_the_plain_loop_finds_known_misses_or_not(text: str,
                                                                           clear: bool) -> None:
@@ -77,7 +77,7 @@ def test_known_misses_hold_only_runs_that_read_nothing_and_pieces_that_are_no_ru
     assert [folded[s:e] for s, e, _, how in fuzzy.find(folded, [])] == ["kettamine"]
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(name_texts)
 def test_the_scan_given_its_pieces_finds_what_it_finds_alone(text: str) -> None:
     folded = fold(text)
@@ -143,3 +143,29 @@ def test_language_scores_from_the_float32_rows_are_py3langids_bit_for_bit(text: 
     ours = languages._identifier()
     assert ours.rows.dtype == np.float32 and ours.rows.flags["C_CONTIGUOUS"]
     assert np.array_equal(ours._decide(text), _plain_identifier()._decide(text))
+
+
+# ---------------------------------------------------------------------------- arbitration
+
+_item = st.fixed_dictionaries({
+    "name": st.sampled_from(["MDMA", "cannabis", "hashish", "cocaine", "safrole"]),
+    "class": st.sampled_from(["entactogen", "cannabis", "stimulant", "precursor"]),
+    "text": st.sampled_from(["MDMA", "chocolate", "coke", "x"]), "start": st.just(0),
+    "end": st.just(4), "field": st.sampled_from(["title", "description"]),
+    "confidence": st.sampled_from([0.6, 0.7, 0.85, 0.95])})
+_cats = st.fixed_dictionaries({key: st.floats(0, 1) for key in (
+    "OFFER", "GUIDE", "NON_DRUG", "CLASS_entactogen", "CLASS_cannabis", "CLASS_stimulant")})
+
+
+@given(st.lists(_item, max_size=2), st.lists(_item, max_size=2),
+       st.lists(st.sampled_from(["guide", "non_drug", "precursor", "counterfeit_medicine"]),
+                max_size=2), _cats, st.lists(_item, max_size=3), st.booleans())
+def test_arbitration_reads_candidates_and_everyday_words_only_where_the_rules_kept_nothing(
+        found: list[dict[str, Any]], mentions: list[dict[str, Any]], flags: list[str],
+        cats: dict[str, float], candidates: list[dict[str, Any]], everyday: bool) -> None:
+    from nlp.arbitration import arbitrate
+
+    decided = {"substances": found, "mentions": mentions, "flags": flags}
+    full = arbitrate(decided, cats, candidates, everyday=everyday)
+    if found or mentions:  # what the component then passes: no candidates, not everyday
+        assert arbitrate(decided, cats, [], everyday=False) == full

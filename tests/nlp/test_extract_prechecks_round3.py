@@ -169,3 +169,32 @@ def test_arbitration_reads_candidates_and_everyday_words_only_where_the_rules_ke
     full = arbitrate(decided, cats, candidates, everyday=everyday)
     if found or mentions:  # what the component then passes: no candidates, not everyday
         assert arbitrate(decided, cats, [], everyday=False) == full
+
+
+# ---------------------------------------------------------------------------- identifiers
+
+_OLD_FPR_RE = re.compile(
+    r"(?=[0-9A-Fa-f])(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])")
+hex_texts = st.lists(st.sampled_from(["ABCD", "0f3e", "12", "a", "g", " ", "\t", "  ", "x", "9", "F"]),
+                     max_size=30).map("".join)
+
+
+@settings(max_examples=400)
+@given(hex_texts)
+def test_fingerprints_are_found_as_with_the_leading_look_behind(text: str) -> None:
+    from nlp import contacts
+
+    assert [m.span() for m in contacts._FPR_RE.finditer(text)] == \
+        [m.span() for m in _OLD_FPR_RE.finditer(text)]
+
+
+bech_texts = st.lists(st.sampled_from(["bc", "ltc", "BC", "LTC", "1", "q", "w508d6qejxtdg4y5r3zarvary0c5xw7k",
+                                       "a", " ", "tc", "l", "B", "c"]), max_size=8).map("".join)
+
+
+@given(bech_texts)
+def test_a_segwit_address_always_holds_one_of_the_substrings_tested_first(text: str) -> None:
+    from nlp import crypto
+
+    if crypto._BECH32_RE.search(text):
+        assert any(p in text for p in ("bc1", "BC1", "ltc1", "LTC1"))

@@ -198,3 +198,50 @@ def test_a_segwit_address_always_holds_one_of_the_substrings_tested_first(text: 
 
     if crypto._BECH32_RE.search(text):
         assert any(p in text for p in ("bc1", "BC1", "ltc1", "LTC1"))
+
+
+# ---------------------------------------------------------------------------- shipping methods
+
+
+@cache
+def _shipping_pair() -> tuple[Any, Any]:
+    """The shipping matcher, and the same built with the plain `(?<![^\\W_])(?:a|b|…)` form."""
+    import yaml
+
+    from nlp import shipping
+    from nlp.lexicon import LEXICON_DIR
+
+    data = yaml.safe_load((LEXICON_DIR / "_shipping.yaml").read_text(encoding="utf-8"))
+    fast = shipping.parse(data)
+    real = shipping.letter_first
+    shipping.letter_first = lambda frags, not_after: f"(?<!{not_after})(?:{'|'.join(frags)})"
+    try:
+        plain = shipping.parse(data)
+    finally:
+        shipping.letter_first = real
+    return fast, plain
+
+
+ship_words = st.sampled_from(["DHL", "dhl express", "UPS", "U.P.S", "U P S", "An Post", "Correos", "post",
+                              "stealth", "vacuum sealed", "Packstation", "tracked", "dead drop", "usps",
+                              "us postal service", "royal mail", "next day", "xups", "é", " ", ", ", "-",
+                              "and", "the", "Germany"])
+ship_texts = st.lists(st.one_of(ship_words, st.text(alphabet="abdeps U-.", max_size=4)),
+                      max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ship_texts)
+def test_shipping_patterns_grouped_by_first_letter_match_as_the_plain_alternations(text: str) -> None:
+    from nlp.fold import fold
+
+    fast, plain = _shipping_pair()
+    assert fast.exact_re.pattern != plain.exact_re.pattern  # the grouped form was built
+    folded = fold(text)
+    assert [m.span() for m in fast.exact_re.finditer(text)] == \
+        [m.span() for m in plain.exact_re.finditer(text)]
+    assert [m.span() for m in fast.folded_re.finditer(folded)] == \
+        [m.span() for m in plain.folded_re.finditer(folded)]
+    for name, regex in fast.cue_res.items():
+        assert [m.span() for m in regex.finditer(folded)] == \
+            [m.span() for m in plain.cue_res[name].finditer(folded)]

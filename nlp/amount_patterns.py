@@ -110,13 +110,24 @@ COUNT_FOR_PRICE_RE = re.compile(
     r"(?P<num>\d(?<![\w.,$€£/-]\d)\d{0,4})\s(?:for|@|=)\s?(?:[$€£]\s?\d|\d[\d.,]*\s?(?:\$|€|£|usd|eur|gbp))")
 # Shipping rates by parcel weight ("1st Class EU (14g-28g) to 51 countries", "Tracked (1-7g)"):
 # the weights of a rate table, not amounts on offer
+_SHIPPING_RATE_WORDS = ("class", "shipping", "postage", "tracked", "signed", "express", "delivery",
+                        "priority", "dhl", "ups", "fedex", "usps", r"royal\smail")
 SHIPPING_BRACKET_RE = re.compile(
     r"(?P<bracket>\(\s?\d{1,4}\s?(?:g|gr|kg|oz)?\s?[-–]\s?\d{1,4}\s?(?:g|gr|grams?|kg|oz)\s?\))"
     r"(?=\s?(?:to|for|in)\s(?:\d{1,3}\s|all\s)?countr)"
-    r"|" + letter_first(r"class|shipping|postage|tracked|signed|express|delivery|priority|dhl|ups|"
-                        r"fedex|usps|royal\smail", r"[^\W_]") + r"\s?[^\W\d_]{0,12}\s?"
+    r"|" + letter_first(_SHIPPING_RATE_WORDS, r"[^\W_]") + r"\s?[^\W\d_]{0,12}\s?"
     r"(?P<bracket2>\((?=[^()]{0,24}\d\s?(?:g|gr|grams?|kg|oz)(?![^\W\d_]))[^()]{1,24}\))"
 )
+# What a match of SHIPPING_BRACKET_RE needs: a bracket opening on a digit, or a rate word
+# (tested first: the pattern itself tries every letter that can start a rate word)
+_BRACKET_DIGIT_RE = re.compile(r"\(\s?\d")
+_SHIPPING_RATE_HINTS = tuple(w.split("\\s")[0] for w in _SHIPPING_RATE_WORDS)
+
+
+def may_hold_shipping_bracket(text: str) -> bool:
+    """False when SHIPPING_BRACKET_RE cannot match `text`."""
+    return "(" in text and (_BRACKET_DIGIT_RE.search(text) is not None
+                            or any(w in text for w in _SHIPPING_RATE_HINTS))
 NOT_AMOUNT_BEFORE_SPAN_RE = re.compile(
     r"(?:molar\smass|molecular\sweight|formula\sweight|average\smass|mol\.?\swt|mw)\W{0,12}"
     r"\d{1,4}(?:[.,]\d{1,4})?\s?(?:g|da)?"

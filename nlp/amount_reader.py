@@ -57,7 +57,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
     molar = "mass" in folded or "weight" in folded or "wt" in folded or "mw" in folded
     for m in pat.NOT_AMOUNT_BEFORE_SPAN_RE.finditer(folded) if molar else ():
         taken.append((m.start(), m.end()))
-    for m in pat.SHIPPING_BRACKET_RE.finditer(written) if "(" in written else ():
+    for m in pat.SHIPPING_BRACKET_RE.finditer(written) if pat.may_hold_shipping_bracket(written) else ():
         group = "bracket" if m.group("bracket") is not None else "bracket2"
         taken.append((m.start(group), m.end(group)))
 

@@ -65,8 +65,11 @@ _STOP_HANDLES = {"name", "before", "after", "from", "aus", "now", "asap", "today
                  "updates", "news", "here", "link", "below", "above", "key", "sessions", "ask",
                  "pm", "dm", "inbox", "soon", "later", "none", "tba", "profile", "bio", "see"}
 
+# Ten groups of four hex digits; the look-behind after the first digit, so that `re` scans for
+# a hex digit (the same matches as `(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}…`)
 _FPR_RE = re.compile(
-    r"(?=[0-9A-Fa-f])(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ \t]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])"
+    r"[0-9A-Fa-f](?<![0-9A-Fa-f][0-9A-Fa-f])[0-9A-Fa-f]{3}[ \t]?(?:[0-9A-Fa-f]{4}[ \t]?){8}"
+    r"[0-9A-Fa-f]{4}(?![0-9A-Fa-f])"
 )
 _FPR_HINT_RE = re.compile(r"(?:fingerprint|fpr|key\s?id|pgp|gpg|fp)\W{0,12}$", re.IGNORECASE)
 _KEY_BLOCK_RE = re.compile(

@@ -86,8 +86,7 @@ def apply_listing(doc: Doc, context: Any) -> bool:
         return False
     listing = context[LISTING_KEY]
     doc.user_data[TEXT_KEY] = listing["text"]
-    doc._.fields = listing["fields"]
-    doc._.record = listing["record"]
+    put(doc, fields=listing["fields"], record=listing["record"])
     return True
 
 
@@ -101,19 +100,21 @@ def listing_doc(nlp: Language, record: Mapping[str, Any], *, on: date | None = N
 
 def fields_of(doc: Doc) -> dict[str, tuple[int, int]]:
     """Where each text field lies in the Doc (a plain text Doc: all of it is the title)."""
-    fields = doc._.fields
+    fields = get(doc, "fields")
     if not fields:
         n = len(doc.user_data.get(TEXT_KEY) or doc.text)
         fields = {"title": [0, n], "description": [n, n]}
-        doc._.fields = fields
+        put(doc, fields=fields)
     return {name: (span[0], span[1]) for name, span in fields.items()}
 
 
 def record_of(doc: Doc) -> dict[str, Any]:
     """The structured fields the listing came with (none for a plain text Doc)."""
-    if doc._.record is None:
-        doc._.record = {name: "" for name in SHORT_FIELDS} | {"on": None}
-    return doc._.record
+    record = get(doc, "record")
+    if record is None:
+        record = {name: "" for name in SHORT_FIELDS} | {"on": None}
+        put(doc, record=record)
+    return record
 
 
 def add_spans(doc: Doc, group: str, items: list[dict[str, Any]], label_key: str,

@@ -161,9 +161,13 @@ def _after_unit(name: str) -> lexicon.Term | None:
     return found[0] if found is not None else None
 
 
-def find(folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, lexicon.Term, str]]:
+def find(folded: str, covered: list[tuple[int, int]],
+         pieces: list[str] | None = None) -> list[tuple[int, int, lexicon.Term, str]]:
     """(start, end, term, how) for letter runs of 6+ letters that no span of `covered` (sorted,
-    non-overlapping) touches, and for names glued after a unit ("1gcocaine")."""
+    non-overlapping) touches, and for names glued after a unit ("1gcocaine").
+
+    `pieces`: the text's letter runs and digit runs (`substances.pieces_of`), when the caller
+    has them: a field whose pieces are all known to read nothing skips the loop over its runs."""
     out = []
     for m in _AFTER_UNIT_RE.finditer(folded) if _DIGIT_RE.search(folded) else ():
         s, e = m.span(2)
@@ -172,6 +176,12 @@ def find(folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, le
         term = _after_unit(m.group(2))
         if term is not None:
             out.append((s, e, term, "compound"))
+    if _MISSES.issuperset(_TOKEN_RE.findall(folded) if pieces is None else pieces):
+        return out  # every letter run is one `lookup` reads nothing in: the loop adds nothing
+    if len(_MISSES) > _MAX_MISSES:
+        _MISSES.clear()
+    if pieces is not None:  # digit runs and runs under 6 letters are never looked up
+        _MISSES.update(p for p in pieces if _TOKEN_RE.fullmatch(p) is None)
     if out:
         covered = sorted([*covered, *((s, e) for s, e, _, _ in out)])
     i, n = 0, len(covered)
@@ -179,10 +189,18 @@ def find(folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, le
         s, e = m.span()
         while i < n and covered[i][1] <= s:
             i += 1
-        if i < n and covered[i][0] < e:
-            continue
         found = lookup(m.group())
-        if found is not None:
+        if found is None:
+            _MISSES.add(m.group())
+        elif not (i < n and covered[i][0] < e):
             length, term, how = found
             out.append((s, s + length, term, how))
     return out
+
+
+# Letter runs whose `lookup` is None (the common case), and pieces that are no letter run of 6+
+# letters: a field whose runs (or pieces) are all here has no fuzzy or compound match, found
+# with one set operation in C instead of a loop over its runs. (Covered runs are looked up
+# too, so that a field naming a drug exactly can take this path.)
+_MISSES: set[str] = set()
+_MAX_MISSES = 200_000  # cleared when full

@@ -29,16 +29,27 @@ def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     class Identifier(LanguageIdentifier):
-        """py3langid's identifier with its feature walk memoised per word (`visits`)."""
+        """py3langid's identifier with its feature walk memoised per word (`visits`), and
+        its feature table as float32 rows in C order (`rows`)."""
+
+        rows: Any = None
 
         def _raw_score(self, text: bytes) -> Any:
             found = visits(self, text)
-            return self._sparse_score(found, self.nb_ptc) if found else super()._raw_score(text)
+            return self._sparse_score(found, self.rows) if found else super()._raw_score(text)
 
     memoised = all(hasattr(LanguageIdentifier, a) for a in ("_raw_score", "_sparse_score"))
     ident = (Identifier if memoised else LanguageIdentifier).from_model_file(MODEL_FILE,
                                                                              norm_probs=True)
     ident.set_languages([lang for lang in LANGUAGES if lang in ident.nb_classes])
+    if memoised:
+        # The table is float16 in Fortran order (a view of the chosen languages' columns):
+        # `_sparse_score` gathers a row per feature and multiplies in float32 (the float16 rows
+        # promoted). Gathering float32 rows from a C-order copy gives the same float32 operand
+        # (promotion is exact), bit for bit the same scores, in about half the time.
+        import numpy as np
+
+        ident.rows = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
     return ident
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from nlp import fuzzy, lexicon
 from nlp.fold import fold, leet
@@ -73,16 +73,24 @@ def _index() -> _Index:
     return _Index(lex.terms, frozenset(prefixes), inflected, starts)
 
 
-def _scan(folded: str, idx: _Index) -> list[Hit]:
+def pieces_of(folded: str) -> list[str]:
+    """The text split around its pieces: gap, piece, gap, piece, …, gap (pieces at odd indexes)."""
+    return _PIECE_SPLIT_RE.split(folded)
+
+
+def _scan(folded: str, idx: _Index, parts: list[str] | None = None) -> list[Hit]:
     """The text is split into pieces and their offsets in C (`re.split`, `accumulate`); only the
     pieces some alias can begin with (`starts`: the common case is none) are looked at, each
-    joined with the pieces after it while the joined string begins an alias."""
+    joined with the pieces after it while the joined string begins an alias (`parts`:
+    `pieces_of(folded)`, when the caller has it)."""
     terms, prefixes, inflected, starts = idx.terms, idx.prefixes, idx.inflected, idx.starts
-    parts = _PIECE_SPLIT_RE.split(folded)  # gap, piece, gap, piece, …, gap
+    if parts is None:
+        parts = _PIECE_SPLIT_RE.split(folded)  # gap, piece, gap, piece, …, gap
     pieces = parts[1::2]
-    candidates = [i for i, text in enumerate(pieces) if text in starts]
-    if not candidates:
+    if starts.isdisjoint(pieces):
         return []
+    # (the indexes of the pieces in `starts`, selected in C)
+    candidates = compress(range(len(pieces)), map(starts.__contains__, pieces))
     # piece i spans offsets[2i + 1]:offsets[2i + 2]; the gap before it is parts[2i]
     offsets = [0, *accumulate(map(len, parts))]
     n = len(pieces)
@@ -101,6 +109,7 @@ def _scan(folded: str, idx: _Index) -> list[Hit]:
             if t is not None:
                 best = (0, offsets[2 * i + 2], t, "inflected")
         j = 1
+        glued = True  # no gap between the pieces joined so far
         while j < _MAX_PIECES and joined in prefixes and i + j < n:
             k = i + j
             longer = joined + pieces[k]
@@ -111,9 +120,9 @@ def _scan(folded: str, idx: _Index) -> list[Hit]:
             if len(gap) > 2 or gap.strip(_JOINABLE_GAP_CHARS):
                 break
             joined = longer
+            glued = glued and not gap
             term = terms.get(joined)
             if term is not None:
-                glued = not any(parts[2 * m] for m in range(i + 1, k + 1))
                 best = (j, offsets[2 * k + 2], term, "exact" if glued else "joined")
             else:
                 t = inflected.get(joined)
@@ -159,7 +168,8 @@ def find(text: str, folded: str | None = None,
     if folded is None:
         folded = fold(text)
     idx = _index()
-    hits = _scan(folded, idx)
+    parts = _PIECE_SPLIT_RE.split(folded)
+    hits = _scan(folded, idx, parts)
     spans, leeted_text = leeted if leeted is not None else _leet(folded)
     if spans:
         extra = [
@@ -175,7 +185,7 @@ def find(text: str, folded: str | None = None,
                     if not any(o.start < h.end and h.start < o.end for h in extra)]
             hits = sorted(kept + [Hit(h.start, h.end, h.term, "leet") for h in extra],
                           key=lambda h: h.start)
-    near = fuzzy.find(folded, [(h.start, h.end) for h in hits])
+    near = fuzzy.find(folded, [(h.start, h.end) for h in hits], parts[1::2])
     if near:
         hits = sorted(hits + [Hit(s, e, term, how) for s, e, term, how in near],
                       key=lambda h: h.start)

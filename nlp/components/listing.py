@@ -50,7 +50,7 @@ class ListingStart:
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(WORK_KEY, None)
-        if doc._.fields is None:  # made by nlp.pipe from a `listing_input` pair
+        if get(doc, "fields") is None:  # made by nlp.pipe from a `listing_input` pair
             apply_listing(doc, getattr(doc, "_context", None))
         work(doc)
         put(doc, flags=[])

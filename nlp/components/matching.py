@@ -56,14 +56,17 @@ class Arbitration:
         state = work(doc)
         decided = {"substances": get(doc, "substances") or [],
                    "mentions": get(doc, "mentions") or [], "flags": get(doc, "flags") or []}
-        candidates = [{"name": h.term.entry.canonical, "class": h.term.entry.cls,
-                       "text": state.texts[f][h.start : h.end], "start": h.start, "end": h.end,
-                       "field": f} for f in TEXT_FIELDS for h in state.hits[f]]
-        candidates += [{**c, "text": state.texts[c["field"]][c["start"] : c["end"]]}
-                       for c in product_candidates(state.folded)]
-        # only a listing where the rules kept nothing can be rescued: check the words there
-        everyday = (not decided["substances"] and not decided["mentions"]
-                    and any(load_context().non_drug(state.folded[f]) for f in TEXT_FIELDS))
+        # only a listing where the rules kept nothing can be rescued: the candidates and the
+        # everyday words matter there only (`arbitrate` reads them in that case alone)
+        rescue = not decided["substances"] and not decided["mentions"]
+        candidates: list[dict[str, Any]] = []
+        if rescue:
+            candidates = [{"name": h.term.entry.canonical, "class": h.term.entry.cls,
+                           "text": state.texts[f][h.start : h.end], "start": h.start, "end": h.end,
+                           "field": f} for f in TEXT_FIELDS for h in state.hits[f]]
+            candidates += [{**c, "text": state.texts[c["field"]][c["start"] : c["end"]]}
+                           for c in product_candidates(state.folded)]
+        everyday = rescue and any(load_context().non_drug(state.folded[f]) for f in TEXT_FIELDS)
         out = arbitrate(decided, doc.cats, candidates, everyday=everyday)
         if out != decided:
             put(doc, substances=out["substances"], mentions=out["mentions"], flags=out["flags"])

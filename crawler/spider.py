@@ -29,13 +29,14 @@ from crawler.config import MarketConfig, load_market, with_mirrors
 from crawler.fields import read_all, read_field, read_fields, select
 from crawler.items import ListingItem, PageCapture, VendorItem
 from crawler.listing_tabs import ListingTabs
+from crawler.mirror_requests import MirrorRequests, netloc
 from crawler.politeness import apply_politeness
 from crawler.records import merge_fields
 from crawler.tor import download_handlers
 from crawler.validators import Validators, card_digest
 
 
-class MarketSpider(ListingTabs, scrapy.Spider):
+class MarketSpider(MirrorRequests, ListingTabs, scrapy.Spider):
     name = "market"
 
     def __init__(self, market: str = "", mirror: str = "", access: str = "", **kwargs: Any) -> None:
@@ -68,7 +69,7 @@ class MarketSpider(ListingTabs, scrapy.Spider):
         spider._id_pattern = re.compile(config.listings.id_from_url)
         # every mirror host of the market is on-site, the configured ones included when a
         # mirror is overridden: links to them are read from the mirror being crawled
-        spider.mirror_hosts = frozenset(_netloc(m) for m in [*configured, *config.mirrors])
+        spider.mirror_hosts = frozenset(netloc(m) for m in [*configured, *config.mirrors])
         spider.allowed_domains = sorted({urlsplit(m).hostname or "" for m in [*configured, *config.mirrors]})
         apply_politeness(crawler, config)
         handlers = download_handlers(config, settings.get("VIGIL_TOR_PROXY") or "")
@@ -78,25 +79,6 @@ class MarketSpider(ListingTabs, scrapy.Spider):
             apply_browser(crawler, config)  # every request through Chromium
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
-
-    @property
-    def mirror(self) -> str:
-        return self.config.mirrors[self.mirror_index]
-
-    @property
-    def base_url(self) -> str:
-        return self.mirror
-
-    def rotate_mirror(self, failed: str, why: str) -> None:
-        """The mirror being crawled failed for good: crawl the next one from now on."""
-        if failed != self.mirror or len(self.config.mirrors) < 2:
-            return
-        self.mirror_index = (self.mirror_index + 1) % len(self.config.mirrors)
-        self.crawler.stats.inc_value("vigil/mirror/rotated")
-        down = self.crawler.stats.get_value("vigil/mirror/down") or []
-        self.crawler.stats.set_value("vigil/mirror/down", [*down, failed])  # for the health checks
-        self.logger.warning("%s: mirror %s failed (%s); now crawling %s",
-                            self.market_id, failed, why, self.mirror)
 
     def closed(self, reason: str) -> None:
         if reason == "closespider_pagecount":
@@ -375,43 +357,6 @@ class MarketSpider(ListingTabs, scrapy.Spider):
         self.crawler.stats.inc_value(f"vigil/requests/failed/{failure.type.__name__}")
         self.logger.error("%s failed: %s", failure.request.url, failure.getErrorMessage())
 
-    # --- helpers -------------------------------------------------------------------------
-    def _absolute(self, path: str) -> str:
-        return urljoin(self.base_url + "/", path)
-
-    def _on_mirror(self, url: str) -> str:
-        """A link to any of the market's mirror hosts, read from the mirror being crawled."""
-        parts = urlsplit(url)
-        if parts.netloc in self.mirror_hosts:
-            base = urlsplit(self.base_url)
-            return parts._replace(scheme=base.scheme, netloc=base.netloc).geturl()
-        return url
-
-    def _request(
-        self, url: str, callback: Any, role: str, cb_kwargs: dict[str, Any] | None = None
-    ) -> scrapy.Request | None:
-        """A request in a role (see `crawler.fingerprint`); a link off the market's hosts is
-        not followed, but counted and logged, and the run is then incomplete."""
-        url = self._on_mirror(url)
-        if _netloc(url) not in self.mirror_hosts:
-            self.crawler.stats.inc_value("vigil/requests/offsite")
-            self.logger.warning("%s: %s link to %s is off the market's mirrors: not followed",
-                                self.market_id, role, url)
-            return None
-        meta: dict[str, Any] = {"vigil_role": role}
-        if self.config.render == "browser":
-            meta["playwright"] = True  # no request of a browser market bypasses the browser
-        return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              cb_kwargs=cb_kwargs or {}, meta=meta)
-
-    def _follow(
-        self, response: Response, href: str, callback: Any, role: str,
-        cb_kwargs: dict[str, Any] | None = None,
-    ) -> Iterator[scrapy.Request]:
-        request = self._request(response.urljoin(href), callback, role, cb_kwargs)
-        if request is not None:
-            yield request
-
     def _listing_id(self, url: str) -> str | None:
         match = self._id_pattern.search(url)
         return match.group("id") if match else None
@@ -440,10 +385,6 @@ def _access(value: str) -> dict[str, Any]:
     if value.lstrip().startswith("{"):
         return dict(json.loads(value))
     return {"mode": value}
-
-
-def _netloc(url: str) -> str:
-    return urlsplit(url).netloc.lower()
 
 
 def _page_role(path: str) -> str:

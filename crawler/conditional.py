@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.validators import Remembered, Validators, card_digest
+from crawler.validators import COMMIT_EVERY, Remembered, Validators, card_digest
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ class ConditionalRequestMiddleware:
             return  # this market's listing pages do not stand for their listings alone
         path = self.data_dir / "validators" / f"{spider.market_id}.sqlite3"
         try:
-            self.validators = Validators(path)
+            # several workers of one run (`scheduler: redis`) on this machine share the file:
+            # each entry is then committed at once, never held in a batch they would wait for
+            shared = self.crawler.settings.get("VIGIL_SCHEDULER") == "redis"
+            self.validators = Validators(path, commit_every=1 if shared else COMMIT_EVERY)
         except (OSError, sqlite3.Error) as exc:  # a cache: without it every page is fetched in full
             logger.warning("%s: no conditional requests (%s: %s)", spider.market_id, path, exc)
             return

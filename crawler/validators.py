@@ -6,7 +6,8 @@ index rather than in it: it is a cache of HTTP metadata that a crawl may lose at
 (a lost or stale entry costs one full fetch, never a listing), so the `Store` protocol stays
 as it is and every backend gets conditional requests alike. Keyed by the page's path and
 query, so that the market's mirrors share it. Written by one crawl of the market at a time
-(the market's lock), committed in batches and when the crawl ends.
+(the market's lock), committed in batches and when the crawl ends; by the workers of one shared
+run (`scheduler: redis`), one entry per commit.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ def card_digest(card: dict[str, Any]) -> str:
 
 
 class Validators:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, commit_every: int = COMMIT_EVERY) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.commit_every = commit_every
+        self.conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, etag TEXT NOT NULL, "
@@ -91,7 +93,7 @@ class Validators:
             self.conn.execute("BEGIN")
         self.conn.execute(sql, params)
         self._pending += 1
-        if self._pending >= COMMIT_EVERY:
+        if self._pending >= self.commit_every:
             self.commit()
 
     def commit(self) -> None:

@@ -61,9 +61,9 @@ class Sim:
             "VIGIL_SECRETS_FILE": "/nonexistent",
         }
 
-    def args(self, data_dir: Path) -> list[str]:
+    def args(self, data_dir: Path, *extra: str) -> list[str]:
         return ["crawl", MARKET, "--mirror", f"{MARKET}={self.handle.urls[MARKET]}",
-                "--data-dir", str(data_dir)]
+                "--data-dir", str(data_dir), *extra]
 
 
 @pytest.fixture(scope="module")
@@ -96,14 +96,16 @@ def stored_listings(data_dir: Path) -> int:
         return 0  # not created yet
 
 
-def crawl_and_kill(sim: Sim, data_dir: Path, k: int, env: dict[str, str], *, reap: bool) -> subprocess.Popen:
+def crawl_and_kill(
+    sim: Sim, data_dir: Path, k: int, env: dict[str, str], *, reap: bool, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
     """Start `vigil crawl` and SIGKILL it once it has stored at least k listings. Unless
     `reap`, the dead process is left a zombie (its parent has not waited for it yet): its pid
     still answers `kill(pid, 0)`, as with a supervisor that reaps late."""
     log = data_dir.parent / "killed.log"
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "vigil", *sim.args(data_dir)], env=env, cwd=ROOT,
+            [sys.executable, "-m", "vigil", *sim.args(data_dir, *extra)], env=env, cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=stderr,
         )
         deadline = time.monotonic() + 120
@@ -130,9 +132,11 @@ class Resumed:
     stored_at_kill: set[str]  # listing ids it had recorded as stored
 
 
-def kill_and_resume(sim: Sim, data_dir: Path, k: int, env: dict[str, str], *, reap: bool = True) -> Resumed:
+def kill_and_resume(
+    sim: Sim, data_dir: Path, k: int, env: dict[str, str], *, reap: bool = True, extra: tuple[str, ...] = ()
+) -> Resumed:
     before = len(sim.handle.paths(MARKET))
-    process = crawl_and_kill(sim, data_dir, k, env, reap=reap)
+    process = crawl_and_kill(sim, data_dir, k, env, reap=reap, extra=extra)
     killed_fetches = sim.handle.paths(MARKET)[before:]
     frontier = SqliteFrontier(frontier_path(data_dir, MARKET), MARKET)
     done_at_kill = {url.removeprefix(sim.handle.urls[MARKET]) for _, url in frontier.urls("done")}
@@ -141,7 +145,7 @@ def kill_and_resume(sim: Sim, data_dir: Path, k: int, env: dict[str, str], *, re
     assert done_at_kill and stored_at_kill
 
     mark = len(sim.handle.paths(MARKET))
-    resumed = run_vigil(*sim.args(data_dir), "--resume", env=env)
+    resumed = run_vigil(*sim.args(data_dir, *extra), "--resume", env=env)
     assert process.wait() == -signal.SIGKILL
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     return Resumed(killed_fetches, sim.handle.paths(MARKET)[mark:], done_at_kill, stored_at_kill)
@@ -222,7 +226,9 @@ def test_a_crawl_into_elasticsearch_killed_and_resumed_loses_nothing(sim, tmp_pa
     env = {**sim.env(), "VIGIL_STORE": "elasticsearch", "VIGIL_ES_URL": config.hosts[0],
            "VIGIL_ES_INDEX_PREFIX": config.index_prefix, "VIGIL_ES_REPLICAS": "0"}
     k = random.Random(SEED + 1).randint(LISTINGS // 3, 2 * LISTINGS // 3)
-    outcome = kill_and_resume(sim, tmp_path / "data", k, env)
+    # one request at a time: the stored listings show in the frontier at each 2-second
+    # checkpoint, and a crawl at full speed could finish before one shows k of them
+    outcome = kill_and_resume(sim, tmp_path / "data", k, env, extra=("--set", "CONCURRENT_REQUESTS=1"))
     store = ElasticStore(config, tmp_path / "spool", readonly=True)
     try:
         check_resumed(sim, store, outcome, k)

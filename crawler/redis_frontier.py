@@ -17,15 +17,21 @@ from __future__ import annotations
 import json
 import logging
 import time
+import warnings
 from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
+# scrapy-redis 0.9 passes `spider=` to the stats collector, which Scrapy 2.19 deprecates: a
+# warning on every request otherwise
+warnings.filterwarnings("ignore", r"Passing a 'spider' argument to StatsCollector", ScrapyDeprecationWarning,
+                        r"scrapy_redis\.")
 
 PREFIX = "vigil"
 

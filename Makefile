@@ -43,6 +43,8 @@ test: install system lint
 
 bench: install
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/recrawl.py
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/extract_ablation.py
 	$(BIN)/python bench/index.py

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.progress import figures
 from vigil.cli.text import clean
 from vigil.services.crawls import CrawlOutcome
 from vigil.services.index import active_listings, describe
@@ -60,7 +59,7 @@ def summary_json(settings: Settings, outcomes: list[CrawlOutcome]) -> list[dict[
             "market": o.market,
             "status": o.status,
             "run_id": o.run_id,
-            **figures(o.stats),
+            **o.figures,
             "new": o.count("listings/new") + o.count("listings/reappeared"),
             "changed": o.count("listings/changed"),
             "same": o.count("listings/unchanged"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.config import ConfigError, MarketConfig, load_market, load_markets, with_mirrors
+from crawler.progress import figures
 from crawler.secrets import SecretsError, read_secrets
 from index.errors import StoreError
 from index.factory import check_writable
@@ -23,6 +24,11 @@ class CrawlOutcome:
 
     def count(self, name: str) -> int:
         return int(self.stats.get(f"vigil/{name}", 0) or 0)
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        """Pages, listings, vendors, errors, as the live progress counts them."""
+        return figures(self.stats)
 
     @property
     def message(self) -> str:

@@ -1,6 +1,7 @@
 """The fourth speed round's shortcuts find exactly what the plain searches find: the contact-app
 pattern searched case-sensitively over lower-cased ASCII text, and the arylcyclohexylamine and
-hhc patterns run in a window around their triggers (see test_extract_prechecks*.py
+hhc patterns run in a window around their triggers, the pill-amount test of the listing rules
+made only for a listing naming a press (see test_extract_prechecks*.py
 for the earlier rounds)."""
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp import contacts, novel
+from nlp import amounts, contacts, listing_rules, novel, substances
+from nlp.doc import TEXT_FIELDS
+from nlp.extractor import extract
+from nlp.fold import fold
 
 APP_WORDS = ["Telegram", "TELEGRAMM", "tg", "Signal", "session", "Threema", "wire", "W.i.c.k.r",
              "wickr me", "WickrMe", "K1K", "kik", "Snapchat", "WhatsApp", "whats app", "WA",
@@ -81,3 +85,28 @@ def test_the_windowed_patterns_still_find_their_names() -> None:
     names = {(name, text[s:e]) for name, s, e in novel.candidates(text)}
     assert {("arylcyclohexylamine", "4-meo-pcp"), ("arylcyclohexylamine", "dxe"),
             ("hhc_family", "hhc-p"), ("arylcyclohexylamine", "2-fdck")} <= names
+
+
+# ---------------------------------------------------------------------------- pill amounts
+
+PILL_WORDS = ["Tesla", "10x", "220mg", "200 mg", "5g", "pills", "100 units", "1 unit", "MDMA", "cocaine",
+              "tabs", "250ug", "ml", " ", ", ", "\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PILL_WORDS), max_size=10).map(" ".join),
+       st.lists(st.sampled_from(PILL_WORDS), max_size=10).map(" ".join))
+def test_the_pill_amount_is_the_plain_any_over_every_field(title: str, description: str) -> None:
+    texts = {f: "" for f in TEXT_FIELDS} | {"title": title, "description": description}
+    folded = {f: fold(t) for f, t in texts.items()}
+    hits = {f: substances.find(texts[f], folded[f]) for f in TEXT_FIELDS}
+    measures = amounts.listing_measures(folded, hits, texts)
+    plain = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
+                for a in measures[f].quantities + measures[f].doses)
+    assert listing_rules._pill_amount(measures) is plain
+
+
+def test_a_press_name_still_needs_a_pill_listing() -> None:
+    found = extract({"title": "Tesla 10x 220mg", "description": ""})["substances"]
+    assert [s["name"] for s in found] == ["MDMA"]
+    assert extract({"title": "Tesla Model 3 account", "description": "Full access"})["substances"] == []

@@ -1,7 +1,8 @@
 """The fourth speed round's shortcuts find exactly what the plain searches find: the contact-app
 pattern searched case-sensitively over lower-cased ASCII text, and the arylcyclohexylamine and
 hhc patterns run in a window around their triggers, the pill-amount test of the listing rules
-made only for a listing naming a press (see test_extract_prechecks*.py
+made only for a listing naming a press, and the leetspeak scan of the substance matcher over the
+stretches around leet tokens only (see test_extract_prechecks*.py
 for the earlier rounds)."""
 
 from __future__ import annotations
@@ -110,3 +111,36 @@ def test_a_press_name_still_needs_a_pill_listing() -> None:
     found = extract({"title": "Tesla 10x 220mg", "description": ""})["substances"]
     assert [s["name"] for s in found] == ["MDMA"]
     assert extract({"title": "Tesla Model 3 account", "description": "Full access"})["substances"] == []
+
+
+# ---------------------------------------------------------------------------- leet stretches
+
+LEET_WORDS = ["f3ntanyl", "0xycodone", "k3tamine", "c0caine", "m3th", "N!tazene", "$peed", "3-mmc",
+              "4-ho-met", "ketamine", "cocaine", "x", "k", "ice", "mdma", "a@gmail", "2cb", "lsd",
+              "meth", "amph", "etamine", "1g", "10", "5x", "tabs", "50-00-0", "l$d", "m|dma", "7e",
+              # long aliases of many pieces, to end in a leet token far from their start
+              "ice cream cake", "str4in", "strain", "super silver", "h4ze", "haze", "royal queen",
+              "s33ds", "2-fluoro-alprazolam", "2-fluoro", "alpr4zolam", "forget me", "p1ll"]
+LEET_GAPS = [" ", ", ", "  ", "   ", "-", "_", "__", "___", ".", "\n", "", " - ", "*", "~", "·", "'",
+             "/", "(", ")"]
+leet_texts = st.lists(st.tuples(st.sampled_from(LEET_WORDS), st.sampled_from(LEET_GAPS)), max_size=20).map(
+    lambda parts: "".join(w + g for w, g in parts))
+
+
+def _overlapping(hits: list[substances.Hit], spans: tuple[tuple[int, int], ...]) -> list[substances.Hit]:
+    return [h for h in hits if any(s < h.end and h.start < e for s, e in spans)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(leet_texts)
+def test_the_leet_stretches_give_the_whole_scans_hits_on_leet_tokens(text: str) -> None:
+    spans, leeted = substances.leet_parts(fold(text))
+    idx = substances._index()
+    assert (_overlapping(substances._leet_scan(leeted, spans, idx), spans)
+            == _overlapping(substances._scan(leeted, idx), spans))
+
+
+def test_a_leet_name_is_found_far_from_the_text_edges() -> None:
+    text = "x" * 300 + ", best f3ntanyl and c0caine, " + "y" * 300 + "\n0xycodone 10mg"
+    names = [(h.how, h.term.entry.canonical) for h in substances.find(text)]
+    assert [n for how, n in names if how == "leet"] == ["fentanyl", "cocaine", "oxycodone"]

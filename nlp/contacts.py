@@ -131,6 +131,16 @@ MENTION_WORDS = {"a": r"lso|s\sseen|uch|ussi", "f": r"ind|ormerly", "v": "end", 
 _MENTION_START_RE = re.compile("|".join(
     f"{c}(?=(?i:{rest}))" for first, rest in MENTION_WORDS.items()
     for c in (first, first.upper(), *("ſ" if first == "s" else ""))))
+# the same over ASCII text lower-cased (`mention_starts`)
+_MENTION_START_LOWER_RE = re.compile("|".join(f"{c}(?={rest})" for c, rest in MENTION_WORDS.items()))
+
+
+def mention_starts(text: str) -> list[int]:
+    """Where `_MENTION_START_RE` matches in `text` (ASCII text: the case-sensitive pattern over
+    it lower-cased, which compares fewer characters at each position)."""
+    if text.isascii():
+        return [m.start() for m in _MENTION_START_LOWER_RE.finditer(text.lower())]
+    return [m.start() for m in _MENTION_START_RE.finditer(text)]
 
 
 # Top-level domains seen in vendor e-mail addresses: a longer last label ran into the next
@@ -373,7 +383,7 @@ def find_market_mentions(texts: Mapping[str, str]) -> list[dict[str, Any]]:
     """Other markets a vendor names ("also on Dream as Foo"), with the alias when given."""
     out: list[dict[str, Any]] = []
     for field, text in texts.items():
-        starts = [m.start() for m in _MENTION_START_RE.finditer(text)] if text else []
+        starts = mention_starts(text) if text else []
         if not starts:
             continue
         known = list(matches_at(_MARKET_MENTION_RE, starts, text))

@@ -1,9 +1,9 @@
 """The fourth speed round's shortcuts find exactly what the plain searches find: the contact-app
-pattern searched case-sensitively over lower-cased ASCII text, and the arylcyclohexylamine and
-hhc patterns run in a window around their triggers, the pill-amount test of the listing rules
-made only for a listing naming a press, and the leetspeak scan of the substance matcher over the
-stretches around leet tokens only (see test_extract_prechecks*.py
-for the earlier rounds)."""
+pattern and the market mentions' first words searched case-sensitively over lower-cased ASCII
+text, the arylcyclohexylamine and hhc patterns run in a window around their triggers, the
+pill-amount test of the listing rules made only for a listing naming a press, and the leetspeak
+scan of the substance matcher over the stretches around leet tokens only (see
+test_extract_prechecks*.py for the earlier rounds)."""
 
 from __future__ import annotations
 
@@ -144,3 +144,16 @@ def test_a_leet_name_is_found_far_from_the_text_edges() -> None:
     text = "x" * 300 + ", best f3ntanyl and c0caine, " + "y" * 300 + "\n0xycodone 10mg"
     names = [(h.how, h.term.entry.canonical) for h in substances.find(text)]
     assert [n for how, n in names if how == "leet"] == ["fentanyl", "cocaine", "oxycodone"]
+
+
+# ---------------------------------------------------------------------------- market mentions
+
+MENTION_BITS = ["also", "ALSO", "As seen", "as\tseen", "such", "Aussi", "find", "Formerly", "vend", "SELL",
+                "ſell", "previously", "ex-", "Ex ", "ook op", "OOK\nOP", "tez na", "też na", "Also on",
+                "Dream", "as", "x", " ", "\n", "-", "é"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MENTION_BITS), max_size=14).map("".join))
+def test_mention_starts_are_where_the_case_insensitive_pattern_matches(text: str) -> None:
+    assert contacts.mention_starts(text) == [m.start() for m in contacts._MENTION_START_RE.finditer(text)]

@@ -2,18 +2,22 @@
 pattern and the market mentions' first words searched case-sensitively over lower-cased ASCII
 text, the arylcyclohexylamine and hhc patterns run in a window around their triggers, the
 pill-amount test of the listing rules made only for a listing naming a press, and the leetspeak
-scan of the substance matcher over the stretches around leet tokens only (see
+scan of the substance matcher over the stretches around leet tokens only, the negation and comparison
+cues before a name as one alternation led by letters (see
 test_extract_prechecks*.py for the earlier rounds)."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp import amounts, contacts, listing_rules, novel, substances
+from nlp import amounts, contacts, listing_rules, novel, offers, substances
 from nlp.doc import TEXT_FIELDS
 from nlp.extractor import extract
 from nlp.fold import fold
+from nlp.prefix_regex import letter_first
 
 APP_WORDS = ["Telegram", "TELEGRAMM", "tg", "Signal", "session", "Threema", "wire", "W.i.c.k.r",
              "wickr me", "WickrMe", "K1K", "kik", "Snapchat", "WhatsApp", "whats app", "WA",
@@ -157,3 +161,30 @@ MENTION_BITS = ["also", "ALSO", "As seen", "as\tseen", "such", "Aussi", "find", 
 @given(st.lists(st.sampled_from(MENTION_BITS), max_size=14).map("".join))
 def test_mention_starts_are_where_the_case_insensitive_pattern_matches(text: str) -> None:
     assert contacts.mention_starts(text) == [m.start() for m in contacts._MENTION_START_RE.finditer(text)]
+
+
+# ---------------------------------------------------------------------------- negation cues
+
+# the two regexes `offers.denied` searched before (the negation's two forms in one alternation)
+_PLAIN_NEGATION = re.compile(
+    letter_first(offers.NEGATION_WORDS, r"[^\W_]") + offers.ONE_WORD_TO_NAME
+    + "|" + letter_first(offers.NEGATION_WITH_WORDS, r"[^\W_]") + offers.NEGATION_WITH)
+_PLAIN_COMPARE = re.compile(letter_first(offers.COMPARE_WORDS, r"[^\W_]") + offers.ONE_WORD_TO_NAME)
+CUE_BITS = ["no", "not", "NO", "kein", "pas de", "free of", "instead of", "never", "like", "than",
+            "equivalent to", "analogue of", "analog of", "rather than", "with", "cut", "mixed", "pure",
+            "snow", "_no", "ni", "vs", "1", " ", "  ", ", ", "-", "\t", "é", "x"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(CUE_BITS), max_size=12).map("".join))
+def test_the_cues_before_a_name_match_where_the_two_plain_regexes_do(before: str) -> None:
+    plain = bool(_PLAIN_NEGATION.search(before) or _PLAIN_COMPARE.search(before))
+    assert bool(offers._CUE_BEFORE.search(before) or offers._NEGATION_WITH_BEFORE.search(before)) is plain
+
+
+def test_denied_still_reads_negations_and_comparisons() -> None:
+    for text, name in [("no thc ", "thc"), ("not cut with caffeine", "caffeine"),
+                       ("effects like cocaine", "cocaine"), ("stronger than adderall", "adderall")]:
+        start = text.index(name)
+        assert offers.denied(text, start, start + len(name)), text
+    assert not offers.denied("pure cocaine", 5, 12)

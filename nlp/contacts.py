@@ -35,9 +35,8 @@ _APP_RE = re.compile(
 )
 # the same, where a handle that ran into an app name was cut: "moonrider71|KIK....x"
 _APP_AT_RE = re.compile(_APP_RE.pattern.replace("(?=[tswkembid])(?<![\\w])", "", 1), re.IGNORECASE)
-# the same pattern, case-sensitive, for ASCII text lower-cased (every literal in it is lower
-# case): `re` scans for the first letters of its alternatives, where with IGNORECASE it tries
-# every position (`_search_app`)
+# the same, case-sensitive, for ASCII text lower-cased (its literals are lower case): `re` scans
+# for its first letters, where with IGNORECASE it tries every position (`_search_app`)
 _APP_LOWER_RE = re.compile(_APP_AT_RE.pattern)
 _OBFUSCATED_APP_RE = re.compile(r"[\W1!]")
 _APP_KIND = {"telegram": "telegram", "telegramm": "telegram", "tg": "telegram",
@@ -131,7 +130,6 @@ MENTION_WORDS = {"a": r"lso|s\sseen|uch|ussi", "f": r"ind|ormerly", "v": "end", 
 _MENTION_START_RE = re.compile("|".join(
     f"{c}(?=(?i:{rest}))" for first, rest in MENTION_WORDS.items()
     for c in (first, first.upper(), *("ſ" if first == "s" else ""))))
-# the same over ASCII text lower-cased (`mention_starts`)
 _MENTION_START_LOWER_RE = re.compile("|".join(f"{c}(?={rest})" for c, rest in MENTION_WORDS.items()))
 
 

@@ -35,6 +35,9 @@ _APP_RE = re.compile(
 )
 # the same, where a handle that ran into an app name was cut: "moonrider71|KIK....x"
 _APP_AT_RE = re.compile(_APP_RE.pattern.replace("(?=[tswkembid])(?<![\\w])", "", 1), re.IGNORECASE)
+# the same, case-sensitive, for ASCII text lower-cased (its literals are lower case): `re` scans
+# for its first letters, where with IGNORECASE it tries every position (`_search_app`)
+_APP_LOWER_RE = re.compile(_APP_AT_RE.pattern)
 _OBFUSCATED_APP_RE = re.compile(r"[\W1!]")
 _APP_KIND = {"telegram": "telegram", "telegramm": "telegram", "tg": "telegram",
              "telgram": "telegram", "teleg": "telegram", "tele": "telegram",
@@ -127,6 +130,15 @@ MENTION_WORDS = {"a": r"lso|s\sseen|uch|ussi", "f": r"ind|ormerly", "v": "end", 
 _MENTION_START_RE = re.compile("|".join(
     f"{c}(?=(?i:{rest}))" for first, rest in MENTION_WORDS.items()
     for c in (first, first.upper(), *("ſ" if first == "s" else ""))))
+_MENTION_START_LOWER_RE = re.compile("|".join(f"{c}(?={rest})" for c, rest in MENTION_WORDS.items()))
+
+
+def mention_starts(text: str) -> list[int]:
+    """Where `_MENTION_START_RE` matches in `text` (ASCII text: the case-sensitive pattern over
+    it lower-cased, which compares fewer characters at each position)."""
+    if text.isascii():
+        return [m.start() for m in _MENTION_START_LOWER_RE.finditer(text.lower())]
+    return [m.start() for m in _MENTION_START_RE.finditer(text)]
 
 
 # Top-level domains seen in vendor e-mail addresses: a longer last label ran into the next
@@ -210,6 +222,19 @@ def _clean_handle(raw: str) -> str:
     return handle
 
 
+def _search_app(text: str, low: str, pos: int, ascii_text: bool) -> re.Match[str] | None:
+    """`_APP_RE.search(text, pos)`. For ASCII text (`low`: `text.lower()`, `ascii_text`:
+    `text.isascii()`), the case-sensitive pattern over `low` finds where the match begins (the
+    same character classes at every position, so the same matches), the word-start look-behind
+    is checked here, and `_APP_RE` matched there gives the match over `text` itself."""
+    if not ascii_text:
+        return _APP_RE.search(text, pos)
+    m = _APP_LOWER_RE.search(low, pos)
+    while m is not None and (start := m.start()) > 0 and (low[start - 1].isalnum() or low[start - 1] == "_"):
+        m = _APP_LOWER_RE.search(low, start + 1)
+    return None if m is None else _APP_RE.match(text, m.start())
+
+
 def find_contacts(text: str) -> list[dict[str, str]]:
     """Contact handles: telegram, signal, session, threema, wickr, xmpp, email, phone, …"""
     out: list[dict[str, str]] = []
@@ -228,7 +253,8 @@ def find_contacts(text: str) -> list[dict[str, str]]:
             domain = value.rsplit("@", 1)[1]
             is_xmpp = _XMPP_HINT_RE.search(before) or any(d in domain for d in _XMPP_DOMAINS)
             add("xmpp" if is_xmpp else "email", value)
-    if ".me/" in text.lower():
+    low = text.lower()
+    if ".me/" in low:
         for m in _TELEGRAM_LINK_RE.finditer(text):
             add("telegram", m.group(1))
     for m in _SESSION_ID_RE.finditer(text):
@@ -236,7 +262,8 @@ def find_contacts(text: str) -> list[dict[str, str]]:
     handles: list[tuple[str, str]] = []
     pos = 0
     cut = False
-    while (m := (cut and _APP_AT_RE.match(text, pos)) or _APP_RE.search(text, pos)) is not None:
+    ascii_text = text.isascii()
+    while (m := (cut and _APP_AT_RE.match(text, pos)) or _search_app(text, low, pos, ascii_text)) is not None:
         pos = m.end()
         cut = False
         app = _app_name(m.group("app"))
@@ -354,7 +381,7 @@ def find_market_mentions(texts: Mapping[str, str]) -> list[dict[str, Any]]:
     """Other markets a vendor names ("also on Dream as Foo"), with the alias when given."""
     out: list[dict[str, Any]] = []
     for field, text in texts.items():
-        starts = [m.start() for m in _MENTION_START_RE.finditer(text)] if text else []
+        starts = mention_starts(text) if text else []
         if not starts:
             continue
         known = list(matches_at(_MARKET_MENTION_RE, starts, text))

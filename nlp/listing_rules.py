@@ -154,9 +154,8 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
     # Press names (pill logos: "Tesla", "Gucci") count only in a pill listing (nlp/context.py).
     press = {f: [(h.start, h.end) for g, h in ambiguous if g == f and h.term.press]
              for f in TEXT_FIELDS}
-    pill_amount = any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
-                      for a in measures[f].quantities + measures[f].doses)
-    pill_listing = any(press.values()) and ctx.press_allowed(folded, press, pill_amount)
+    # (whether an amount is in mg or units matters only to a listing naming a press)
+    pill_listing = any(press.values()) and ctx.press_allowed(folded, press, _pill_amount(measures))
     if found:
         # ... except in a list beside one ("WEED, MDMA, SPEED", "cocaine / coke")
         for f, h in ambiguous:
@@ -199,6 +198,12 @@ def _offered(texts: dict[str, str], folded: dict[str, str],
 
     found = _resolve(found, folded, by_name)
     return found, mentions
+
+
+def _pill_amount(measures: dict[str, quantities.Measures]) -> bool:
+    """An amount in mg or units (a pill's) in any field."""
+    return any(a.unit in ("mg", "unit") for f in TEXT_FIELDS
+               for a in measures[f].quantities + measures[f].doses)
 
 
 def _add(out: list[dict[str, Any]], text: str, field: str, h: substances.Hit,

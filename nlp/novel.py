@@ -76,7 +76,12 @@ _TRIGGER_SETS = {name: frozenset(ts) for name, ts in TRIGGERS.items()}
 # the match's start and at most `after` characters before its end: such a pattern is run only
 # from `before` characters ahead of its first trigger to `after` past its last one (the
 # synthetic-cannabinoid pattern backtracks at every word of a long text that says "tropical").
-WINDOWS: dict[str, tuple[int, int]] = {"synthetic_cannabinoid": (40, 16)}
+# The arylcyclohexylamine pattern ("4-meo-pcp", "dxe 5") has its trigger at most 6 characters
+# after its start and reads at most 9 past the trigger's start (with its look-aheads), the
+# hhc/thc pattern 0 and 8: both get room to spare. (Its "xe" trigger occurs in many ordinary
+# words: the whole text was tried at every position.)
+WINDOWS: dict[str, tuple[int, int]] = {"synthetic_cannabinoid": (40, 16), "arylcyclohexylamine": (12, 16),
+                                       "hhc_family": (8, 16)}
 
 
 def candidates(text: str) -> list[tuple[str, int, int]]:

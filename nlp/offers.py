@@ -20,19 +20,20 @@ _CLAUSE_WINDOW = 90
 
 # Negation right before the name (at most one word between: "no THC", "kein 3-MMC",
 # "contains NO kratom", "sans THC"), or "not <verb> … with" ("not cut with caffeine").
-_NEGATION_BEFORE = re.compile(
-    letter_first(r"no|not|non|kein|keine|keinen|nicht|ohne|sans|pas\sde|sin|senza|geen|niet|"
-                 r"zonder|bez|brak|zero|without|free\sof|instead\sof|nao|ingen|inte|utan|ni", r"[^\W_]")
-    + r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
-    + r"|" + letter_first(r"not|never|no|nicht|kein", r"[^\W_]") + r"\s(?:[^\W\d_]+\s){0,3}with\s+$"
-)
+NEGATION_WORDS = (r"no|not|non|kein|keine|keinen|nicht|ohne|sans|pas\sde|sin|senza|geen|niet|"
+                  r"zonder|bez|brak|zero|without|free\sof|instead\sof|nao|ingen|inte|utan|ni")
+NEGATION_WITH_WORDS = r"not|never|no|nicht|kein"
+NEGATION_WITH = r"\s(?:[^\W\d_]+\s){0,3}with\s+$"
 # Comparison words right before the name (at most one word between).
-_COMPARE_BEFORE = re.compile(letter_first(
-    r"like|wie|comme|come|como|zoals|than|dan|vs|versus|equivalent\sto|"
-    r"compared\sto|compared\swith|similar\sto|alternative\sto|replacement\sfor|substitute\sfor|"
-    r"analog(?:ue)?\sof|legal|synthetic|instead\sof|rather\sthan", r"[^\W_]")
-    + r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
-)
+COMPARE_WORDS = (r"like|wie|comme|come|como|zoals|than|dan|vs|versus|equivalent\sto|"
+                 r"compared\sto|compared\swith|similar\sto|alternative\sto|replacement\sfor|substitute\sfor|"
+                 r"analog(?:ue)?\sof|legal|synthetic|instead\sof|rather\sthan")
+ONE_WORD_TO_NAME = r"[^\w,]+(?:[^\W\d_]+[^\w,]+)?$"
+# `denied` asks only whether one of these matches: the negation and comparison words, which end
+# alike, as one alternation, and the "not … with" form apart, each led by its first letters
+# (`re` scans for them; the two forms in one alternation made it try every position).
+_CUE_BEFORE = re.compile(letter_first(f"{NEGATION_WORDS}|{COMPARE_WORDS}", r"[^\W_]") + ONE_WORD_TO_NAME)
+_NEGATION_WITH_BEFORE = re.compile(letter_first(NEGATION_WITH_WORDS, r"[^\W_]") + NEGATION_WITH)
 # Comparison or encyclopaedic cue anywhere earlier in the same clause.
 _COMPARE_CLAUSE = re.compile(letter_first(
     r"similar|equivalent|compared|comparable|alternative|in\splace\sof|instead\sof|"
@@ -61,7 +62,7 @@ def clause_before(folded: str, start: int) -> str:
 def denied(folded: str, start: int, end: int) -> bool:
     """True when the text at `start:end` names a substance only to deny or compare with it."""
     before = clause_before(folded, start)
-    if before and (_NEGATION_BEFORE.search(before) or _COMPARE_BEFORE.search(before)
+    if before and (_CUE_BEFORE.search(before) or _NEGATION_WITH_BEFORE.search(before)
                    or _COMPARE_CLAUSE.search(before)):
         return True
     return _AFTER.match(folded, end, min(len(folded), end + 40)) is not None

@@ -142,6 +142,36 @@ def _scan(folded: str, idx: _Index, parts: list[str] | None = None) -> list[Hit]
     return hits
 
 
+# Where no alias joins across (a gap `_scan` stops at): a character that is neither a piece's nor
+# a joinable gap's, or three gap characters in a row. (The same read backwards.)
+_HARD_GAP_RE = re.compile(r"[^\w \-.*·'’~]|[\W_]{3}")
+_CONTEXT = 3  # characters `_standalone` reads around a hit
+
+
+def _leet_scan(leeted: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+               idx: _Index) -> list[Hit]:
+    """`_scan(leeted, idx)`'s hits that can overlap a leet span, from the stretches around the
+    spans only: each from a hard gap before a span to one after it (`_HARD_GAP_RE`), with the
+    characters `_standalone` reads beyond. No join crosses a hard gap, so `_scan` finds the same
+    hits between two of them whatever lies outside (the hits outside overlap no span)."""
+    n = len(leeted)
+    windows: list[list[int]] = []
+    backwards = leeted[::-1]
+    for s, e in spans:
+        m = _HARD_GAP_RE.search(backwards, n - s)  # the nearest hard gap ending at or before s
+        a = 0 if m is None else max(0, n - m.start() - _CONTEXT)
+        m = _HARD_GAP_RE.search(leeted, e)
+        b = n if m is None else min(n, m.start() + _CONTEXT)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    if windows == [[0, n]]:
+        return _scan(leeted, idx)
+    return [Hit(h.start + a, h.end + a, h.term, h.how)
+            for a, b in windows for h in _scan(leeted[a:b], idx)]
+
+
 def _standalone(folded: str, start: int, end: int) -> bool:
     """A short alias must stand alone: `X` in `5000x` or `K` in `K2` is not a drug name."""
     before = folded[start - 1] if start > 0 else " "
@@ -173,7 +203,7 @@ def find(text: str, folded: str | None = None,
     spans, leeted_text = leeted if leeted is not None else _leet(folded)
     if spans:
         extra = [
-            h for h in _scan(leeted_text, idx)
+            h for h in _leet_scan(leeted_text, spans, idx)
             if len(h.term.alias) >= _MIN_LEET_KEY
             and any(s < h.end and h.start < e for s, e in spans)
             and not any(

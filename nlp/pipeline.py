@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -134,6 +135,27 @@ def pipe(records: Iterable[Mapping[str, Any]], *, on: date | None = None,
     pipeline = pipeline or shared()
     pipeline.get_pipe("prices").rates = rates
     inputs = (listing_input(record, on=on) for record in records)
-    for doc, _context in pipeline.pipe(inputs, as_tuples=True, n_process=n_process,
-                                       batch_size=batch_size):
-        yield to_contract(doc)
+    with rare_young_collections():
+        for doc, _context in pipeline.pipe(inputs, as_tuples=True, n_process=n_process,
+                                           batch_size=batch_size):
+            yield to_contract(doc)
+
+
+#: Allocations between two young-generation collections while a batch runs (Python's default: 700).
+BATCH_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def rare_young_collections() -> Iterator[None]:
+    """Collect the young generation rarely while a batch runs, as before after.
+
+    A batch allocates millions of short-lived objects (tokens, spans, dicts) that reference
+    counting frees, and hardly any cycle: a collection every 700 allocations finds next to
+    nothing, yet cost about 10 % of `pipe`'s time on real listings (measured: 1,816 -> 2,016
+    listings/s). Cycles are still collected, every 100,000 allocations."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], BATCH_GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -131,3 +131,19 @@ def test_vigil_extract_with_processes_matches_one_process(tmp_path: Path) -> Non
                                  "--processes", n], capture_output=True, cwd=ROOT, check=True)
         outs.append(result.stdout)
     assert outs[0] == outs[1] and outs[0].count(b"\n") == 30
+
+
+def test_a_batch_collects_the_young_generation_rarely_and_restores_the_collector() -> None:
+    import gc
+
+    from nlp.pipeline import BATCH_GC_THRESHOLD
+
+    before = gc.get_threshold()
+    records = [{"id": str(i), "title": f"{i + 1}g cocaine"} for i in range(3)]
+    batch = pipe(records)
+    first = next(batch)
+    during = gc.get_threshold()
+    rest = list(batch)
+    assert during[0] == max(before[0], BATCH_GC_THRESHOLD) and during[1:] == before[1:]
+    assert gc.get_threshold() == before  # as it was once the batch is done
+    assert [r["substances"][0]["name"] for r in [first, *rest]] == ["cocaine"] * 3

@@ -52,15 +52,18 @@ def listing_measures(folded: dict[str, str], hits: dict[str, list[substances.Hit
                      texts: dict[str, str] | None = None) -> dict[str, quantities.Measures]:
     """The quantities and doses of each field, read in the light of the whole listing
     (`texts`: the fields as written, whose case shows words glued together)."""
-    dosage_form = any(quantities.has_dosage_form(folded[f]) for f in TEXT_FIELDS)
     unambiguous = [h for f in TEXT_FIELDS for h in hits[f] if not h.term.ambiguous]
     medicine = any(
         h.term.entry.cls in _DOSAGE_CLASSES or h.term.entry.canonical in _PHARMA_NAMES
         or squeeze(h.term.alias) in _PHARMA_BRANDS
         for h in unambiguous
     )
+    # (a medicine needs no dosage-form word; otherwise the words are looked for only when a
+    # field's amounts ask: see `quantities.Deferred`)
+    dosage_context = True if medicine else quantities.Deferred(
+        lambda: any(quantities.has_dosage_form(folded[f]) for f in TEXT_FIELDS))
     measures = {
-        f: quantities.measures(folded[f], dosage_context=dosage_form or medicine,
+        f: quantities.measures(folded[f], dosage_context=dosage_context,
                                title=f == "title", raw=texts.get(f) if texts else None)
         for f in TEXT_FIELDS
     }

@@ -56,6 +56,9 @@ def word_amounts(folded: str) -> Iterator[re.Match[str]]:
         return iter(())
     return WORD_AMOUNT_RE.finditer(folded, max(0, hint.start() - _WORD_AMOUNT_LEAD))
 NUMBER_WORD_HINT_RE = re.compile(trie_alternation(NUMBER_WORDS))
+# A number word followed by a space and a bracket or a digit: every match of SPELLED_COUNT_RE
+# begins with one (the number words alone are in a quarter of the fields: "someone", "content")
+SPELLED_COUNT_HINT_RE = re.compile("(?:" + trie_alternation(NUMBER_WORDS) + r")\s[\d(]")
 WORD_PREFIX_RE = re.compile(r"^(?:half|quarter)\s?(?:an?\s)?|^an?\s")
 DIGIT_RE = re.compile(r"\d")
 # Where a run of digits begins: where every pattern led by `\d(?<![\d…]\d)` can match

@@ -68,15 +68,13 @@ def measures(folded: str, *, dosage_context: bool | Deferred = False, title: boo
     folded, not_amounts = amount_text.not_amounts(folded)
     for span in not_amounts:
         taken.append(span)
-    marked = amount_text.mark_word_starts(raw, folded) if raw is not None else folded
+    marked = amount_text.mark_word_starts(raw, folded, first_digit.start()) if raw is not None else folded
     # The patterns led by a digit (not after a digit) can only match where a run of digits
     # begins: one scan gives those positions, and each pattern is tried there only (`_at`:
     # what its `finditer` gives). Marking letters and blanking prices and brackets above
     # moved no digit; the look-behinds still see the whole text.
     starts = [m.start() for m in pat.DIGIT_RUN_RE.finditer(folded, first_digit.start())]
-    # (a run of 20 letters and digits lies in a word of 20 characters: `split` is C, the scan not)
-    long_word = len(folded) >= 20 and max(map(len, folded.split())) >= 20
-    for m in pat.LONG_TOKEN_RE.finditer(folded) if long_word else ():
+    for m in pat.LONG_TOKEN_RE.finditer(folded):
         if not m.group().isalpha() and not pat.RUN_RE.search(m.group()):
             taken.append((m.start(), m.end()))
     molar = "mass" in folded or "weight" in folded or "wt" in folded or "mw" in folded
@@ -107,8 +105,7 @@ def measures(folded: str, *, dosage_context: bool | Deferred = False, title: boo
         _add_mass_parts(quantities, doses, pat.RUN_PART_RE.finditer(m.group()), m.start(), None,
                         dosage_context)
 
-    spelled_at = pat.NUMBER_WORD_HINT_RE.search(written)  # a match begins with a number word
-    spelled = spelled_at is not None
+    spelled_at = pat.SPELLED_COUNT_HINT_RE.search(written)  # where a match can begin
     for m in pat.SPELLED_COUNT_RE.finditer(written, spelled_at.start()) if spelled_at else ():
         value = int(m.group("n")) if m.group("n") else units.NUMBER_WORDS[m.group("w")]
         end = m.end() if m.group("n") else m.end("w")
@@ -252,7 +249,8 @@ def measures(folded: str, *, dosage_context: bool | Deferred = False, title: boo
         quantities.append(Amount(float(count), "unit", m.start(), m.end(), "quantity"))
 
     if title:
-        _title_counts(written, folded, quantities, free, taken, spelled or "single" in folded, starts)
+        spelled = pat.NUMBER_WORD_HINT_RE.search(written) is not None or "single" in folded
+        _title_counts(written, folded, quantities, free, taken, spelled, starts)
     else:  # a description opening with the title's count: "3000 Xanax 1mg yellow bars"
         m = pat.COUNT_BEFORE_DOSE_RE.match(folded, len(folded) - len(folded.lstrip(" *-")))
         if m and int(m.group("n")) > 0 and free(m.start("n"), m.end("n")) \

@@ -1,8 +1,8 @@
 """The fourth speed round's amount shortcuts find exactly what the plain searches find: the
 patterns led by a digit tried only where a run of digits begins, the shipping-rate bracket and
 word-amount patterns searched from where a match can begin, the spelled counts from their first
-number word, the long-token pass skipped without a long word, and the dosage-form words looked
-for only when a field asks (see test_extract_prechecks_round3.py for the rounds before)."""
+number word, and the dosage-form words looked for only when a field asks (see
+test_extract_prechecks_round3.py for the rounds before)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp import amount_patterns as pat
-from nlp import amounts, quantities
+from nlp import amount_text, amounts, quantities
+from nlp.fold import fold
 from nlp.prefix_regex import matches_at
 
 
@@ -103,15 +104,6 @@ def test_spelled_counts_are_found_from_the_first_number_word(text: str) -> None:
     assert spans(found) == spans(pat.SPELLED_COUNT_RE.finditer(text))
 
 
-token_texts = st.lists(st.sampled_from(["abc", "1", "x9", " ", "\n", "-", "é", "0000000000"]), max_size=14)
-
-
-@given(token_texts.map("".join))
-def test_a_long_token_lies_in_a_long_word(text: str) -> None:
-    if pat.LONG_TOKEN_RE.search(text):
-        assert max(map(len, text.split())) >= 20
-
-
 @settings(max_examples=300)
 @given(amount_texts, st.booleans(), st.booleans())
 def test_a_deferred_dosage_context_reads_as_the_value(text: str, value: bool, title: bool) -> None:
@@ -135,3 +127,31 @@ def test_the_dosage_context_is_read_when_an_amount_in_mg_asks() -> None:
     assert [(q.value, q.unit) for q in plain["title"].quantities] == [(100.0, "mg")]
     with_form = amounts.listing_measures({"title": "valium 100mg", "description": "blue pills"}, hits)
     assert [(d.value, d.unit) for d in with_form["title"].doses] == [(100.0, "mg")]
+
+
+@settings(max_examples=500)
+@given(spelled_texts)
+def test_every_spelled_count_begins_where_its_hint_finds_one(text: str) -> None:
+    hint = pat.SPELLED_COUNT_HINT_RE.search(text)
+    found = pat.SPELLED_COUNT_RE.finditer(text, hint.start()) if hint else iter(())
+    assert spans(found) == spans(pat.SPELLED_COUNT_RE.finditer(text))
+
+
+raw_texts = st.lists(st.sampled_from(
+    ["50", "tabs", "TABS", "Tramadol", "We", "g", "G", "buy", "Buy", "ml", "mL", " ", "x", "ünd", "３", "٣",
+     "Ⅻ", "²", "A", "b"]), max_size=12).map("".join)
+
+
+@given(raw_texts)
+def test_glued_words_are_marked_from_the_first_digit_of_the_folded_text(raw: str) -> None:
+    folded = fold(raw)
+    first = pat.DIGIT_RE.search(folded)
+    assert all(pat.DIGIT_RE.match(folded, m.start()) for m in pat.DIGIT_RE.finditer(raw))  # digits stay
+    if first is not None:
+        assert amount_text.mark_word_starts(raw, folded, first.start()) == \
+            amount_text.mark_word_starts(raw, folded)
+
+
+def test_the_unrolled_substring_tests_are_the_hints() -> None:
+    assert amount_text._CURRENCY == "$€£"
+    assert set(amounts._LIQUID_HINTS) - {"syrups"} == {"syrup", "sirup", "lean", "sizzurp", "purple", "cough"}

@@ -70,9 +70,9 @@ def measures(folded: str, *, dosage_context: bool | Deferred = False, title: boo
         taken.append(span)
     marked = amount_text.mark_word_starts(raw, folded, first_digit.start()) if raw is not None else folded
     # The patterns led by a digit (not after a digit) can only match where a run of digits
-    # begins: one scan gives those positions, and each pattern is tried there only (`_at`:
-    # what its `finditer` gives). Marking letters and blanking prices and brackets above
-    # moved no digit; the look-behinds still see the whole text.
+    # begins: one scan of the text as they read it (brackets and glued prices blanked; the
+    # marking changes letters only) gives those positions, and each pattern is tried there
+    # only (`matches_at`: what its `finditer` gives; the look-behinds still see the whole text).
     starts = [m.start() for m in pat.DIGIT_RUN_RE.finditer(folded, first_digit.start())]
     for m in pat.LONG_TOKEN_RE.finditer(folded):
         if not m.group().isalpha() and not pat.RUN_RE.search(m.group()):

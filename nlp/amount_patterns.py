@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from nlp.amount_text import GLUED_WORDS
 from nlp.prefix_regex import letter_first, trie_alternation
@@ -39,13 +40,29 @@ WORD_AMOUNT_RE = re.compile(
         r"quarter\s?(?:oz|ounce|pound|lb|p|kilo|key)|eighth|8th|an?\s(?:oz|ounce|zip|qp|hp|kilo|key|pound|pint)"
         r"|qp(?<![\d.,]qp)|hp(?<![\d.,]hp)", r"[^\W\d_]") + r")(?![^\W\d_])"
 )
+# The words a match begins with, or has after its "a " or "an " ("lb", "gram" and "g" only
+# come after "half" or "quarter": no hints of their own, and " g" was in most fields)
 WORD_AMOUNT_HINTS = ("half", "quarter", "eighth", "8th", "oz", "ounce", "zip", "qp", "hp", "kilo",
-                     "key", "pound", "lb", "gram", " g", "pint")
+                     "key", "pound", "pint")
 # (one search is faster than a substring test per word)
 WORD_AMOUNT_HINT_RE = re.compile(trie_alternation(WORD_AMOUNT_HINTS))
+_WORD_AMOUNT_LEAD = 3
+
+
+def word_amounts(folded: str) -> Iterator[re.Match[str]]:
+    """`WORD_AMOUNT_RE.finditer(folded)`, searched only from where a match can begin."""
+    hint = WORD_AMOUNT_HINT_RE.search(folded)
+    if hint is None:
+        return iter(())
+    return WORD_AMOUNT_RE.finditer(folded, max(0, hint.start() - _WORD_AMOUNT_LEAD))
 NUMBER_WORD_HINT_RE = re.compile(trie_alternation(NUMBER_WORDS))
+# A number word followed by a space and a bracket or a digit: every match of SPELLED_COUNT_RE
+# begins with one (the number words alone are in a quarter of the fields: "someone", "content")
+SPELLED_COUNT_HINT_RE = re.compile("(?:" + trie_alternation(NUMBER_WORDS) + r")\s[\d(]")
 WORD_PREFIX_RE = re.compile(r"^(?:half|quarter)\s?(?:an?\s)?|^an?\s")
 DIGIT_RE = re.compile(r"\d")
+# Where a run of digits begins: where every pattern led by `\d(?<![\d…]\d)` can match
+DIGIT_RUN_RE = re.compile(r"\d(?<!\d\d)")
 AMOUNT_RE = re.compile(
     rf"(?P<num>{NUM_START})(?:\s?(?:-|–|to)\s?{NUM})?\s?(?P<plus>\+)?\s?"
     rf"(?P<unit>(?:{MASS_ALT})(?:\s?/\s?ml)?){UNIT_END}"
@@ -128,6 +145,23 @@ def may_hold_shipping_bracket(text: str) -> bool:
     """False when SHIPPING_BRACKET_RE cannot match `text`."""
     return "(" in text and (_BRACKET_DIGIT_RE.search(text) is not None
                             or any(w in text for w in _SHIPPING_RATE_HINTS))
+
+
+# Every match of SHIPPING_BRACKET_RE holds a "(" with a weight within 25 characters after it
+# (the bracket of either kind), at most 24 characters after the match's start (the longest
+# rate word, a space, 12 letters, a space): one literal-led search, then the pattern from there
+_BRACKET_WEIGHT_RE = re.compile(r"\((?=[^()]{0,24}\d\s?(?:g|kg|oz))")
+_BRACKET_LEAD = 24
+
+
+def shipping_brackets(text: str) -> Iterator[re.Match[str]]:
+    """`SHIPPING_BRACKET_RE.finditer(text)`, searched only from where a match can begin."""
+    if "(" not in text:
+        return iter(())
+    first = _BRACKET_WEIGHT_RE.search(text)
+    if first is None:
+        return iter(())
+    return SHIPPING_BRACKET_RE.finditer(text, max(0, first.start() - _BRACKET_LEAD))
 NOT_AMOUNT_BEFORE_SPAN_RE = re.compile(
     r"(?:molar\smass|molecular\sweight|formula\sweight|average\smass|mol\.?\swt|mw)\W{0,12}"
     r"\d{1,4}(?:[.,]\d{1,4})?\s?(?:g|da)?"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from nlp import amount_patterns as pat
 from nlp import amount_text, units
+from nlp.prefix_regex import matches_at
 from nlp.units import Amount, Measures
 
 
@@ -24,7 +25,23 @@ def _is_bonus(folded: str, start: int, end: int) -> bool:
     return bool(pat.BONUS_RE.search(before) or pat.BONUS_AFTER_RE.match(after))
 
 
-def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
+class Deferred:
+    """A truth value computed the first time it is read (`bool(d)`), then kept: the dosage-form
+    pattern costs 6 µs a listing, and most fields never ask (no amount in mg, no tier)."""
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], bool]) -> None:
+        self._compute = compute
+        self._value: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._value is None:
+            self._value = bool(self._compute())
+        return self._value
+
+
+def measures(folded: str, *, dosage_context: bool | Deferred = False, title: bool = False,
              raw: str | None = None) -> Measures:
     """Quantities, doses and purity in one folded field.
 
@@ -34,10 +51,11 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
     """
     quantities: list[Amount] = []
     doses: list[Amount] = []
-    if pat.DIGIT_RE.search(folded) is None:
+    first_digit = pat.DIGIT_RE.search(folded)
+    if first_digit is None:
         quantities = [
             Amount(*_word_amount(m), m.start(), m.end(), "quantity", True)
-            for m in pat.WORD_AMOUNT_RE.finditer(folded)
+            for m in pat.word_amounts(folded)
         ] + [_dozen(m) for m in (pat.DOZEN_RE.finditer(folded) if "dozen" in folded else ())]
         return Measures(quantities, doses, None)
 
@@ -50,18 +68,23 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
     folded, not_amounts = amount_text.not_amounts(folded)
     for span in not_amounts:
         taken.append(span)
-    marked = amount_text.mark_word_starts(raw, folded) if raw is not None else folded
+    marked = amount_text.mark_word_starts(raw, folded, first_digit.start()) if raw is not None else folded
+    # The patterns led by a digit (not after a digit) can only match where a run of digits
+    # begins: one scan of the text as they read it (brackets and glued prices blanked; the
+    # marking changes letters only) gives those positions, and each pattern is tried there
+    # only (`matches_at`: what its `finditer` gives; the look-behinds still see the whole text).
+    starts = [m.start() for m in pat.DIGIT_RUN_RE.finditer(folded, first_digit.start())]
     for m in pat.LONG_TOKEN_RE.finditer(folded):
         if not m.group().isalpha() and not pat.RUN_RE.search(m.group()):
             taken.append((m.start(), m.end()))
     molar = "mass" in folded or "weight" in folded or "wt" in folded or "mw" in folded
     for m in pat.NOT_AMOUNT_BEFORE_SPAN_RE.finditer(folded) if molar else ():
         taken.append((m.start(), m.end()))
-    for m in pat.SHIPPING_BRACKET_RE.finditer(written) if pat.may_hold_shipping_bracket(written) else ():
+    for m in pat.shipping_brackets(written):
         group = "bracket" if m.group("bracket") is not None else "bracket2"
         taken.append((m.start(group), m.end(group)))
 
-    for m in pat.CONCENTRATION_RE.finditer(marked) if "ml" in folded else ():
+    for m in matches_at(pat.CONCENTRATION_RE, starts, marked) if "ml" in folded else ():
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
@@ -75,15 +98,15 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
             base, value = "mg", value * 1000
         doses.append(Amount(units.round_sig(value), f"{base}/ml", m.start(), m.end(), "dose"))
 
-    for m in pat.RUN_RE.finditer(folded):
+    for m in matches_at(pat.RUN_RE, starts, folded):
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
         _add_mass_parts(quantities, doses, pat.RUN_PART_RE.finditer(m.group()), m.start(), None,
                         dosage_context)
 
-    spelled = pat.NUMBER_WORD_HINT_RE.search(written) is not None
-    for m in pat.SPELLED_COUNT_RE.finditer(written) if spelled else ():
+    spelled_at = pat.SPELLED_COUNT_HINT_RE.search(written)  # where a match can begin
+    for m in pat.SPELLED_COUNT_RE.finditer(written, spelled_at.start()) if spelled_at else ():
         value = int(m.group("n")) if m.group("n") else units.NUMBER_WORDS[m.group("w")]
         end = m.end() if m.group("n") else m.end("w")
         if free(m.start(), end) and value > 0:
@@ -100,7 +123,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
                 quantities.append(Amount(float(m.group("n")), "unit", m.start("n"), m.end("n"),
                                          "quantity"))
 
-    for m in pat.COUNT_DOSE_RE.finditer(folded):
+    for m in matches_at(pat.COUNT_DOSE_RE, starts, folded):
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
@@ -112,7 +135,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         doses.append(Amount(dose, unit, m.start("dose"), m.end(), "dose"))
 
     slash = "/" in folded
-    for m in pat.FRACTION_RE.finditer(marked) if slash else ():
+    for m in matches_at(pat.FRACTION_RE, starts, marked) if slash else ():
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
             _, factor = units.MASS_UNITS[m.group("unit")]
@@ -120,7 +143,7 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
             imperial = factor != 1.0  # "1/2 oz", not "1/2 gram"
             quantities.append(Amount(units.round_sig(value), "g", m.start(), m.end(), "quantity", imperial))
 
-    for m in pat.LIST_RE.finditer(folded) if slash else ():
+    for m in matches_at(pat.LIST_RE, starts, folded) if slash else ():
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
@@ -128,15 +151,14 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         _add_mass_parts(quantities, doses, pat.NUM_PART_RE.finditer(m.group("nums")), m.start(),
                         final_unit, dosage_context)
 
-    word_amounts = pat.WORD_AMOUNT_HINT_RE.search(folded) is not None
-    for m in pat.WORD_AMOUNT_RE.finditer(folded) if word_amounts else ():
+    for m in pat.word_amounts(folded):
         if not free(m.start(), m.end()):
             continue
         taken.append((m.start(), m.end()))
         value, unit = _word_amount(m)
         quantities.append(Amount(value, unit, m.start(), m.end(), "quantity", True))
 
-    for m in pat.AMOUNT_RE.finditer(marked):
+    for m in matches_at(pat.AMOUNT_RE, starts, marked):
         if not free(m.start(), m.end()):
             continue
         if pat.NOT_AMOUNT_AFTER.match(folded, m.end()) or (
@@ -199,14 +221,14 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
             taken.append((m.start(), m.end()))
             quantities.append(_dozen(m))
 
-    tiers = dosage_context and ("for" in folded or "@" in folded or "=" in folded)
-    for m in pat.COUNT_FOR_PRICE_RE.finditer(folded) if tiers else ():
+    tiers = ("for" in folded or "@" in folded or "=" in folded) and bool(dosage_context)
+    for m in matches_at(pat.COUNT_FOR_PRICE_RE, starts, folded) if tiers else ():
         if free(m.start("num"), m.end("num")) and int(m.group("num")) > 0:
             taken.append((m.start("num"), m.end("num")))
             quantities.append(Amount(float(m.group("num")), "unit", m.start("num"), m.end("num"),
                                      "quantity"))
 
-    for m in pat.COUNT_RE.finditer(marked):
+    for m in matches_at(pat.COUNT_RE, starts, marked):
         if not free(m.start(), m.end()):
             continue
         raw = m.group("num")
@@ -227,14 +249,15 @@ def measures(folded: str, *, dosage_context: bool = False, title: bool = False,
         quantities.append(Amount(float(count), "unit", m.start(), m.end(), "quantity"))
 
     if title:
-        _title_counts(written, folded, quantities, free, taken, spelled or "single" in folded)
+        spelled = pat.NUMBER_WORD_HINT_RE.search(written) is not None or "single" in folded
+        _title_counts(written, folded, quantities, free, taken, spelled, starts)
     else:  # a description opening with the title's count: "3000 Xanax 1mg yellow bars"
         m = pat.COUNT_BEFORE_DOSE_RE.match(folded, len(folded) - len(folded.lstrip(" *-")))
         if m and int(m.group("n")) > 0 and free(m.start("n"), m.end("n")) \
                 and not pat.YEAR_RE.fullmatch(m.group("n")):
             taken.append((m.start("n"), m.end("n")))
             quantities.append(Amount(float(m.group("n")), "unit", m.start("n"), m.end("n"), "quantity"))
-    for m in pat.PER_ORDER_RE.finditer(folded) if " order" in folded else ():
+    for m in matches_at(pat.PER_ORDER_RE, starts, folded) if " order" in folded else ():
         if int(m.group("n")) > 0 and free(m.start("n"), m.end("n")):
             taken.append((m.start("n"), m.end("n")))
             quantities.append(Amount(float(m.group("n")), "unit", m.start("n"), m.end("n"), "quantity"))
@@ -270,15 +293,16 @@ class _Taken:
 
 
 def _title_counts(written: str, folded: str, quantities: list[Amount],
-                  free: Callable[[int, int], bool], taken: _Taken, spelled: bool) -> None:
+                  free: Callable[[int, int], bool], taken: _Taken, spelled: bool, starts: list[int]) -> None:
     """Counts only a title states this way: "CARTS(12)", "3000 Xanax 1mg", "150 LSD Tabs",
-    "(Single Tab)"."""
+    "(Single Tab)" (`starts`: where runs of digits begin in `folded`)."""
     found = [(m.start("n"), m.end("n"), int(m.group("n")))
              for m in pat.BRACKET_COUNT_RE.finditer(written) if "(" in written]
     found += [(m.start("n"), m.end("n"), int(m.group("n")))
-              for m in (pat.COUNT_BEFORE_DOSE_RE.finditer(folded) if "g" in folded else ())]
+              for m in (matches_at(pat.COUNT_BEFORE_DOSE_RE, starts, folded) if "g" in folded else ())]
     found += [(m.start("n"), m.end("n"), int(m.group("n")))
-              for m in (pat.COUNT_NAME_FORM_RE.finditer(folded) if pat.FORM_WORD_RE.search(folded) else ())]
+              for m in (matches_at(pat.COUNT_NAME_FORM_RE, starts, folded)
+                        if pat.FORM_WORD_RE.search(folded) else ())]
     found += [(m.start(), m.end(), units.NUMBER_WORDS.get(m.group("w"), 1))
               for m in (pat.SPELLED_UNIT_RE.finditer(folded) if spelled else ())]
     for start, end, n in found:
@@ -311,7 +335,7 @@ def _looks_like_count_x(folded: str, end: int) -> bool:
 
 
 def _add_mass_parts(quantities: list[Amount], doses: list[Amount], parts: Iterator[re.Match[str]],
-                    offset: int, default_unit: str | None, dosage_context: bool) -> None:
+                    offset: int, default_unit: str | None, dosage_context: bool | Deferred) -> None:
     """Each `(?P<n>…)(?P<u>…)` part of one match (at `offset`) as a mass; a part without its
     own unit takes `default_unit`."""
     for part in parts:
@@ -323,7 +347,7 @@ def _add_mass_parts(quantities: list[Amount], doses: list[Amount], parts: Iterat
 
 
 def _add_mass(quantities: list[Amount], doses: list[Amount], value: float, base: str,
-              start: int, end: int, dosage_context: bool, unit_word: str) -> None:
+              start: int, end: int, dosage_context: bool | Deferred, unit_word: str) -> None:
     if value <= 0:
         return  # "000 g" of "1 000 g" is not an amount
     imperial = unit_word in ("oz", "ounce", "ounces", "onza", "onzas", "unze", "zip", "zips",

@@ -54,7 +54,7 @@ _UNIT_PREFIXES = frozenset(w[:i] for w in _UNIT_WORDS for i in range(1, len(w) +
 def not_amounts(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """(`folded` with glued tier prices blanked, spans that hold no amount)."""
     taken: list[tuple[int, int]] = []
-    if any(c in folded for c in _CURRENCY):
+    if "$" in folded or "€" in folded or "£" in folded:  # `_CURRENCY`
         folded = _unglue_tiers(folded, taken)
         for m in _SIGN_RE.finditer(folded):
             taken.extend(_price_at(folded, m.start()))
@@ -126,14 +126,15 @@ def _base(number: str, unit: str) -> float | None:
     return value * MASS_UNITS[unit][1] if unit in MASS_UNITS else value
 
 
-def mark_word_starts(raw: str, folded: str) -> str:
+def mark_word_starts(raw: str, folded: str, first_digit: int = 0) -> str:
     """`folded` with the first letter of a word glued to the previous one upper-cased, where the
     raw text's case shows it and a unit word ends there (`50tabsTramadol`, `20TABSWe`;
-    not `5mL`, where `ml` goes on)."""
+    not `5mL`, where `ml` goes on). `first_digit`: no digit of `raw` comes before it (folding
+    keeps a digit a digit)."""
     if (raw.isascii() and (raw.islower() or raw.isupper())) or len(raw) != len(folded):
         return folded
     chars = None
-    for m in _GLUED_RAW_RE.finditer(raw):
+    for m in _GLUED_RAW_RE.finditer(raw, first_digit):
         i = m.end("w")
         unit = folded[m.start("w") : i]
         if unit in _UNIT_WORDS and unit + folded[i] not in _UNIT_PREFIXES and folded[i].isascii():

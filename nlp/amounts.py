@@ -37,7 +37,9 @@ _LIQUID_HINTS = tuple(w.split("\\s")[0] for w in _LIQUID_WORDS)
 
 def names_a_liquid(folded: str) -> bool:
     """A syrup, lean, purple drank or cough medicine is named."""
-    return any(w in folded for w in _LIQUID_HINTS) and _LIQUID_RE.search(folded) is not None
+    return (("syrup" in folded or "sirup" in folded or "lean" in folded or "sizzurp" in folded
+             or "purple" in folded or "cough" in folded)  # `_LIQUID_HINTS`, unrolled ("syrups" has "syrup")
+            and _LIQUID_RE.search(folded) is not None)
 _OUNCE_G, _FLUID_OUNCE_ML = 28.35, 29.5735
 
 
@@ -52,15 +54,18 @@ def listing_measures(folded: dict[str, str], hits: dict[str, list[substances.Hit
                      texts: dict[str, str] | None = None) -> dict[str, quantities.Measures]:
     """The quantities and doses of each field, read in the light of the whole listing
     (`texts`: the fields as written, whose case shows words glued together)."""
-    dosage_form = any(quantities.has_dosage_form(folded[f]) for f in TEXT_FIELDS)
     unambiguous = [h for f in TEXT_FIELDS for h in hits[f] if not h.term.ambiguous]
     medicine = any(
         h.term.entry.cls in _DOSAGE_CLASSES or h.term.entry.canonical in _PHARMA_NAMES
         or squeeze(h.term.alias) in _PHARMA_BRANDS
         for h in unambiguous
     )
+    # (a medicine needs no dosage-form word; otherwise the words are looked for only when a
+    # field's amounts ask: see `quantities.Deferred`)
+    dosage_context = True if medicine else quantities.Deferred(
+        lambda: any(quantities.has_dosage_form(folded[f]) for f in TEXT_FIELDS))
     measures = {
-        f: quantities.measures(folded[f], dosage_context=dosage_form or medicine,
+        f: quantities.measures(folded[f], dosage_context=dosage_context,
                                title=f == "title", raw=texts.get(f) if texts else None)
         for f in TEXT_FIELDS
     }
@@ -102,8 +107,11 @@ def _same_amount(imperial: quantities.Amount, metric: quantities.Amount) -> bool
     return metric.unit == imperial.unit and 0.97 <= metric.value / imperial.value <= 1.03
 
 
+_MG_FACTORS = {"g": 1000.0, "mg": 1.0, "ug": 0.001}
+
+
 def _in_mg(a: quantities.Amount) -> tuple[float, str]:
-    factor = {"g": 1000.0, "mg": 1.0, "ug": 0.001}.get(a.unit)
+    factor = _MG_FACTORS.get(a.unit)
     return (round(a.value * factor, 6), "mg") if factor is not None else (a.value, a.unit)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.amount_reader import measures
+from nlp.amount_reader import Deferred, measures
 from nlp.prefix_regex import letter_first
 from nlp.purity import purity
 from nlp.units import Amount, Measures
@@ -16,6 +16,7 @@ __all__ = [
     "EUR_PER_GRAM_BOUNDS",
     "SMALL_MG",
     "Amount",
+    "Deferred",
     "Measures",
     "container_sizes",
     "drop_inside",

@@ -58,7 +58,8 @@ def word_amounts(folded: str) -> Iterator[re.Match[str]]:
 NUMBER_WORD_HINT_RE = re.compile(trie_alternation(NUMBER_WORDS))
 # A number word followed by a space and a bracket or a digit: every match of SPELLED_COUNT_RE
 # begins with one (the number words alone are in a quarter of the fields: "someone", "content")
-SPELLED_COUNT_HINT_RE = re.compile("(?:" + trie_alternation(NUMBER_WORDS) + r")\s[\d(]")
+# (every word in full: the shortest-prefix trie of NUMBER_WORD_HINT_RE has "six", not "sixty")
+SPELLED_COUNT_HINT_RE = re.compile("(?:" + trie_alternation(NUMBER_WORDS, longest=True) + r")\s[\d(]")
 WORD_PREFIX_RE = re.compile(r"^(?:half|quarter)\s?(?:an?\s)?|^an?\s")
 DIGIT_RE = re.compile(r"\d")
 # Where a run of digits begins: where every pattern led by `\d(?<![\d…]\d)` can match

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nlp import amount_patterns as pat
@@ -92,8 +92,8 @@ def test_every_word_amount_holds_a_hint_within_its_first_characters() -> None:
 
 
 spelled_texts = st.lists(st.sampled_from(
-    ["one", "ten", "someone", "tent", "two", "hundred", "dos", "doses", " ", "(", ")", "10", "5", "mg",
-     "g", "ml", "x", "a", "\n"]), max_size=12).map("".join)
+    ["one", "ten", "six", "sixty", "twenty", "someone", "tent", "two", "hundred", "dos", "doses", " ",
+     "(", ")", "10", "5", "mg", "g", "ml", "x", "a", "\n"]), max_size=12).map("".join)
 
 
 @settings(max_examples=500)
@@ -131,6 +131,8 @@ def test_the_dosage_context_is_read_when_an_amount_in_mg_asks() -> None:
 
 @settings(max_examples=500)
 @given(spelled_texts)
+@example("sixty (60) generic 30mg")  # a number word with another as its prefix ("six")
+@example("one twenty (20)")
 def test_every_spelled_count_begins_where_its_hint_finds_one(text: str) -> None:
     hint = pat.SPELLED_COUNT_HINT_RE.search(text)
     found = pat.SPELLED_COUNT_RE.finditer(text, hint.start()) if hint else iter(())

@@ -226,9 +226,11 @@ def test_a_crawl_into_elasticsearch_killed_and_resumed_loses_nothing(sim, tmp_pa
     env = {**sim.env(), "VIGIL_STORE": "elasticsearch", "VIGIL_ES_URL": config.hosts[0],
            "VIGIL_ES_INDEX_PREFIX": config.index_prefix, "VIGIL_ES_REPLICAS": "0"}
     k = random.Random(SEED + 1).randint(LISTINGS // 3, 2 * LISTINGS // 3)
-    # one request at a time: the stored listings show in the frontier at each 2-second
-    # checkpoint, and a crawl at full speed could finish before one shows k of them
-    outcome = kill_and_resume(sim, tmp_path / "data", k, env, extra=("--set", "CONCURRENT_REQUESTS=1"))
+    # one request at a time, 50 ms apart (about 10 s for the crawl): the stored listings show
+    # in the frontier at each 2-second checkpoint, and a crawl at full speed finished before a
+    # checkpoint showed k of them
+    slow = ("--set", "CONCURRENT_REQUESTS=1", "--set", "DOWNLOAD_DELAY=0.05")
+    outcome = kill_and_resume(sim, tmp_path / "data", k, env, extra=slow)
     store = ElasticStore(config, tmp_path / "spool", readonly=True)
     try:
         check_resumed(sim, store, outcome, k)

@@ -4,6 +4,7 @@ is fetched twice, and the result equals a single worker's."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -125,6 +126,11 @@ def listings(index: Index, data_dir: Path) -> dict[str, tuple]:
         store.close()
 
 
+def both_busy(server) -> bool:
+    lines = [json.loads(v) for v in server.hgetall(f"vigil:{MARKET}:workers").values()]
+    return len(lines) >= 2 and all(line["state"] == "busy" for line in lines)
+
+
 @pytest.fixture(scope="module")
 def two_workers(market, index: Index, redis_url: str, tmp_path_factory) -> dict:
     url, app, world = market
@@ -135,8 +141,11 @@ def two_workers(market, index: Index, redis_url: str, tmp_path_factory) -> dict:
     app.paths.clear()
     workers = [crawl(url, data_dir, VIGIL_SCHEDULER="redis", VIGIL_REDIS_URL=redis_url, **index.env)
                for _ in range(2)]
+    # the gate opens once both workers hold requests (a worker that joined while the queue was
+    # still empty takes its first one at Scrapy's next 5-second heartbeat; opened at once, the
+    # gate let the first worker finish the market in a second)
     deadline = time.monotonic() + 300
-    while server.hlen(f"vigil:{MARKET}:workers") < 2 and time.monotonic() < deadline:
+    while not both_busy(server) and time.monotonic() < deadline:
         if any(w.poll() is not None for w in workers):
             break
         time.sleep(0.05)

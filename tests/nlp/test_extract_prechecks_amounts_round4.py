@@ -131,7 +131,7 @@ def test_the_dosage_context_is_read_when_an_amount_in_mg_asks() -> None:
 
 @settings(max_examples=500)
 @given(spelled_texts)
-@example("sixty (60) generic 30mg")  # a number word with another as its prefix ("six")
+@example("sixty (60) pressed bars 2mg")  # a number word with another as its prefix ("six")
 @example("one twenty (20)")
 def test_every_spelled_count_begins_where_its_hint_finds_one(text: str) -> None:
     hint = pat.SPELLED_COUNT_HINT_RE.search(text)

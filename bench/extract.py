@@ -10,7 +10,8 @@ Reads the real listings in place (never copies them), repeats them to at least
   (`--repeat N`: both timed N times, alternating, and the best of each printed: on a shared
   machine a single pass of either can be slowed by other work);
 - `nlp.extract` one listing at a time (what the crawl pipeline calls);
-- `nlp.pipe` with `n_process=2` (`--processes`), and its speed-up over one process;
+- `nlp.pipe` with `n_process=2` (`--processes`: worker processes of `nlp.parallel`), and its
+  speed-up over one process;
 - the `drug-named-entity-recognition` package on the same listings: speed, coverage of drug
   listings (share with at least one drug found) and false hits on non-drug listings, beside
   the same two figures for `nlp.extract`;

@@ -3,8 +3,9 @@
 `load()` returns the packaged pipeline (`nlp/package/`, a directory `spacy.load` reads, built
 from `nlp/config.cfg`), or builds it from the config when no package is there. Its components
 are registered in `nlp.components` (and as `spacy_factories` entry points, so a process that
-never imported Vigil can `spacy.load` it too). `pipe()` is the batch path: `nlp.pipe` with
-`n_process` for many cores; `nlp.extract` is one listing.
+never imported Vigil can `spacy.load` it too). `pipe()` is the batch path: `nlp.pipe`, and for many
+cores worker processes that each run it and send back contracts (`nlp.parallel`); `nlp.extract`
+is one listing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import nlp.tokenizer  # noqa: F401  (registers the tokenizer)
 from nlp import serialization
 from nlp.doc import listing_doc, listing_input, to_contract
 from nlp.money import RateTable
+from nlp.parallel import pipe_contracts
 
 serialization.install()
 
@@ -134,11 +136,11 @@ def pipe(records: Iterable[Mapping[str, Any]], *, on: date | None = None,
     """The extraction of each record, in order (`on`: the observation date for all)."""
     pipeline = pipeline or shared()
     pipeline.get_pipe("prices").rates = rates
-    inputs = (listing_input(record, on=on) for record in records)
+    inputs = ((*listing_input(record, on=on), None) for record in records)
     with rare_young_collections():
-        for doc, _context in pipeline.pipe(inputs, as_tuples=True, n_process=n_process,
-                                           batch_size=batch_size):
-            yield to_contract(doc)
+        for contract, _tag in pipe_contracts(pipeline, inputs, n_process=n_process,
+                                             batch_size=batch_size):
+            yield contract
 
 
 #: Allocations between two young-generation collections while a batch runs (Python's default: 700).

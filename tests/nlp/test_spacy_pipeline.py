@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import spacy
 
 import nlp
@@ -120,6 +121,45 @@ def test_two_processes_give_the_same_results_in_order() -> None:
     double = list(pipe(records, n_process=2, batch_size=16))
     assert double == single
     assert single[0] == nlp.extract(records[0])
+
+
+def test_worker_processes_keep_tags_at_home_and_read_input_a_bounded_distance_ahead() -> None:
+    """Tags (a line number, the whole record) never travel; input is read a few batches ahead."""
+    from nlp.doc import listing_input
+    from nlp.parallel import BATCHES_AHEAD, pipe_contracts
+    from nlp.pipeline import shared
+
+    records = LISTINGS * 60
+    read = [0]
+
+    def inputs():
+        for number, record in enumerate(records):
+            read[0] += 1
+            yield (*listing_input(record), (number, object()))  # an object no pickle round-trips
+
+    batch, workers = 8, 2
+    ahead = []
+    out = []
+    for contract, (number, _tag) in pipe_contracts(shared(), inputs(), n_process=workers, batch_size=batch):
+        ahead.append(read[0] - len(out))
+        out.append((number, contract))
+    assert [number for number, _ in out] == list(range(len(records)))
+    assert [contract for _, contract in out] == list(pipe(records))
+    assert max(ahead) <= (workers * BATCHES_AHEAD + 1) * batch
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller() -> None:
+    from nlp.doc import listing_input
+    from nlp.parallel import pipe_contracts
+    from nlp.pipeline import shared
+
+    good = [(*listing_input(record), n) for n, record in enumerate(LISTINGS)]
+    bad = (12345, {}, "bad")  # not a text: spaCy refuses to make a Doc of it, in the worker
+    out = []
+    with pytest.raises(ValueError, match=r"E1041|Expected a string"):
+        for _contract, tag in pipe_contracts(shared(), iter([*good, bad]), n_process=2, batch_size=1):
+            out.append(tag)
+    assert out == list(range(len(LISTINGS)))  # everything before the bad input came out first
 
 
 def test_vigil_extract_with_processes_matches_one_process(tmp_path: Path) -> None:

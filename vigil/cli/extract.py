@@ -172,11 +172,13 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
                   rates: RateTable | None = None, stream: Stream | None = None,
                   processes: int = 1, batch_size: int = 1) -> Iterator[str]:
     """One JSON text per non-blank input line, in order, through the spaCy pipeline's
-    `nlp.pipe` (`processes` > 1: `n_process`; lines are then read `batch_size` ahead).
+    `nlp.pipe` (`processes` > 1: worker processes, `nlp.parallel`; lines are then read a few
+    batches of `batch_size` ahead).
 
     Raises `InvalidInput` (bad input) or `ExtractionFailed` (a bug) naming the line; every
     line before a bad one is yielded first."""
-    from nlp.doc import listing_input, to_contract
+    from nlp.doc import listing_input
+    from nlp.parallel import pipe_contracts
     from nlp.pipeline import shared
 
     stream = stream or Stream()
@@ -185,7 +187,7 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
     stopped: list[InvalidInput] = []
     last = [0]
 
-    def docs() -> Iterator[tuple[str, dict[str, Any]]]:
+    def docs() -> Iterator[tuple[str, dict[str, Any], tuple[int, dict[str, Any]]]]:
         for number, raw in enumerate(lines, start=1):
             try:
                 record = parse_line(raw, number)
@@ -198,9 +200,9 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
                 return
             last[0] = number
             text, context = listing_input(record, on=on or record_date(record))
-            yield text, {**context, "line": number, "record": record}
+            yield text, context, (number, record)
 
-    results = pipeline.pipe(docs(), as_tuples=True, n_process=processes, batch_size=batch_size)
+    results = pipe_contracts(pipeline, docs(), n_process=processes, batch_size=batch_size)
     while True:
         try:
             item = next(results, None)
@@ -208,10 +210,9 @@ def extract_lines(lines: Iterable[bytes | str], *, on: date | None = None,
             raise ExtractionFailed(last[0], exc) from exc
         if item is None:
             break
-        doc, context = item
-        number, record = context["line"], context["record"]
+        contract, (number, record) = item
         try:
-            text = json.dumps(with_result(record, to_contract(doc)), ensure_ascii=False,
+            text = json.dumps(with_result(record, contract), ensure_ascii=False,
                               allow_nan=False)
         except Exception as exc:
             raise ExtractionFailed(number, exc) from exc
@@ -372,9 +373,9 @@ def register(app: typer.Typer) -> None:
         max_errors: Annotated[int, typer.Option(
             "--errors", min=0, help="Error lines to list in the --evaluate report.")] = 40,
         processes: Annotated[int, typer.Option(
-            "--processes", min=1, max=64, help="Worker processes for the spaCy pipeline "
-            f"(nlp.pipe n_process); above 1, lines are read {PARALLEL_BATCH} at a time "
-            "instead of one by one.")] = 1,
+            "--processes", min=1, max=64, help="Worker processes, each running the spaCy "
+            f"pipeline on batches of {PARALLEL_BATCH} lines (nlp.parallel); above 1, lines are read a "
+            "few batches ahead instead of one by one.")] = 1,
         config_dir: ConfigDirOption = None,
     ) -> None:
         """Extract substances, quantities, prices, identifiers and countries from listings."""

@@ -41,6 +41,17 @@ def names_a_liquid(folded: str) -> bool:
              or "purple" in folded or "cough" in folded)  # `_LIQUID_HINTS`, unrolled ("syrups" has "syrup")
             and _LIQUID_RE.search(folded) is not None)
 _OUNCE_G, _FLUID_OUNCE_ML = 28.35, 29.5735
+# Liquids that are not always drugs ("tinctures" in a shop's list of products): their ounces
+# are fluid only right beside them ("oral solution 16oz", "2oz CBD tincture").
+_LIQUID_PRODUCT_RE = re.compile(letter_first(
+    r"tinctures?|tinktur(?:en)?|oral\ssolution|solution\sbuvable|elixir", r"[^\W_]") + r"(?![^\W_])")
+_BESIDE = 30  # characters either side of the amount
+
+
+def _beside_a_liquid(folded: str, q: quantities.Amount) -> bool:
+    if not q.ounces or not ("tin" in folded or "solution" in folded or "elixir" in folded):
+        return False
+    return _LIQUID_PRODUCT_RE.search(folded[max(0, q.start - _BESIDE):q.end + _BESIDE]) is not None
 
 
 def _fluid(q: quantities.Amount) -> quantities.Amount:
@@ -89,6 +100,9 @@ def listing_measures(folded: dict[str, str], hits: dict[str, list[substances.Hit
         # a syrup's ounces are fluid ounces: "16 oz" of lean is 473 ml, not 454 g
         for f in TEXT_FIELDS:
             measures[f].quantities = [_fluid(q) for q in measures[f].quantities]
+    for f in TEXT_FIELDS:
+        measures[f].quantities = [_fluid(q) if _beside_a_liquid(folded[f], q) else q
+                                  for q in measures[f].quantities]
     # an amount read as a per-unit strength once is one everywhere in the listing
     # (in milligrams: "240mg total" is the "0.24 gram" of the same chocolates)
     per_unit = {_in_mg(d) for f in TEXT_FIELDS for d in measures[f].doses}

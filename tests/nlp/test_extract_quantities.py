@@ -210,6 +210,12 @@ def test_what_opens_a_title_and_loadings(title: str, quantities: list[dict]) -> 
     ("Promethazine codeine syrup 16 oz", "", [{"value": 473.2, "unit": "ml"}], []),
     ("Buy a pint of lean", "", [{"value": 473.2, "unit": "ml"}], []),
     ("1 lb of Lemon Haze", "smells like lean", [{"value": 453.6, "unit": "g"}], []),
+    ("2oz CBD-rich Cannabis Tincture", "", [{"value": 59.1, "unit": "ml"}], []),
+    ("Codein Tinktur 1 oz", "", [{"value": 29.6, "unit": "ml"}], []),
+    ("Promethazine with codeine oral solution 8oz", "", [{"value": 236.6, "unit": "ml"}], []),
+    # …but only beside the amount: a shop that also lists tinctures sells its weed by the gram
+    ("Grade A weed (1oz $190)", "We also have edibles, tinctures and wax.",
+     [{"value": 28.35, "unit": "g"}], []),
     # the amount of one unit, beside a count
     ("Canned buds 3.5g each (10 cans)", "", [{"value": 10.0, "unit": "unit"}],
      [{"value": 3.5, "unit": "g"}]),

@@ -1,0 +1,1 @@
+"""The web app and its REST API (issue 15)."""

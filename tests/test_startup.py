@@ -63,6 +63,8 @@ def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("index", "sync", "--help"),
         ("nlp", "train", "--help"),
         ("markets", "list"),
+        ("users", "list"),
+        ("audit",),
     ],
     ids=" ".join,
 )

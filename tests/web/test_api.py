@@ -273,6 +273,26 @@ def test_the_openapi_document_is_valid_and_describes_every_endpoint(api: Api) ->
     assert {"market", "listing_id", "title", "price", "substances", "evidence"} <= set(listing)
 
 
+def test_every_answer_fits_the_schema_the_openapi_document_gives_for_it(api: Api) -> None:
+    """The answers are the services' dicts as they are: the document must describe them truly."""
+    from openapi_schema_validator import OAS31Validator
+
+    document = api.client.get("/openapi.json").json()
+    for url in endpoints(api):
+        if url.endswith("/raw"):
+            continue
+        path = next(p for p in document["paths"] if _matches(p, url.split("?")[0]))
+        schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        OAS31Validator({**schema, "components": document["components"]}).validate(api.json(url))
+
+
+def _matches(template: str, path: str) -> bool:
+    parts, wanted = template.split("/"), path.split("/")
+    if len(parts) != len(wanted):
+        return False
+    return all(p.startswith("{") or p == w for p, w in zip(parts, wanted, strict=True))
+
+
 def test_every_call_is_audited_with_user_path_and_case(api: Api) -> None:
     audit = AuditLog.open(api.settings)
     before = audit.count()

@@ -78,7 +78,10 @@ async def save_search(request: Request, viewer: Viewer = Depends(require("search
     title = str(form.get("title", "")).strip()[:200]
     params = QueryParams(str(form.get("query", "")))
     search_request(params)  # refuse a search that could not run
-    kept = {k: params.getlist(k) for k in (*MULTI, *SINGLE) if k != "page" and params.getlist(k)}
+    kept: dict[str, list[str]] = {}  # in the order of the query string
+    for key, value in params.multi_items():
+        if key in (*MULTI, *SINGLE) and key != "page" and value:
+            kept.setdefault(key, []).append(value)
     web(request).accounts.save_search(viewer.name, title or _query(params) or "everything", kept)
     return RedirectResponse("/search?" + _query(params), status_code=303)
 

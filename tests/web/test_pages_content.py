@@ -116,7 +116,8 @@ def test_the_extraction_is_highlighted_where_the_substance_is(site):
             if not truth.substance or truth.substance.lower() not in truth.title.lower():
                 continue
             soup = site.soup(f"/listings/{market}/{lid}")
-            marks = [m.get_text().lower() for m in soup.select("h1.listing-title mark.x-substance, h1.listing-title mark.x-novel")]
+            found = soup.select("h1.listing-title mark.x-substance, h1.listing-title mark.x-novel")
+            marks = [m.get_text().lower() for m in found]
             assert any(truth.substance.lower() in m for m in marks), (market, lid, truth.title)
             for mark in soup.select("h1.listing-title mark"):  # each mark is a slice of the title
                 assert mark.get_text() in truth.title

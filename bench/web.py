@@ -141,13 +141,13 @@ def page_client(settings: Settings) -> tuple[Any, Callable[[str], httpx.Client]]
         from vigil.web.app import create_app
     except ImportError:
         return None
-    from vigil.web import auth as web_auth  # B's session cookie (web-pages)
+    from vigil.web.security import SESSION_COOKIE
 
     app = create_app(settings)
     session = Accounts.open(settings).start_session("bench-investigator", 3600)
 
     def client(base: str) -> httpx.Client:
-        return httpx.Client(base_url=base, cookies={web_auth.SESSION_COOKIE: session}, timeout=60)
+        return httpx.Client(base_url=base, cookies={SESSION_COOKIE: session}, timeout=60)
 
     return app, client
 

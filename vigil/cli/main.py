@@ -45,6 +45,7 @@ COMMAND_MODULES = [
     "vigil.cli.trends",
     "vigil.cli.users",
     "vigil.cli.audit",
+    "vigil.cli.web",
 ]
 
 #: Exceptions that are the user's to fix, and their exit codes.

@@ -64,6 +64,8 @@ def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("nlp", "train", "--help"),
         ("markets", "list"),
         ("web", "--help"),
+        ("users", "list"),
+        ("audit",),
     ],
     ids=" ".join,
 )

@@ -43,6 +43,8 @@ COMMAND_MODULES = [
     "vigil.cli.es",
     "vigil.cli.index",
     "vigil.cli.trends",
+    "vigil.cli.users",
+    "vigil.cli.audit",
     "vigil.cli.web",
 ]
 

@@ -304,3 +304,17 @@ def test_an_unknown_filter_value_is_a_400_page_naming_it(site):
     response = site.client("admin").get("/search?class=not-a-class")
     assert response.status_code == 400 and "not-a-class" in response.text
 
+
+
+def test_the_roles_table_in_the_docs_is_the_matrix():
+    from helpers import ROOT
+
+    from vigil.accounts import PERMISSIONS
+
+    text = (ROOT / "docs" / "web.md").read_text()
+    table = text.split("## Roles")[1].split("\n\n")[2]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    documented = {(row[0], role) for row in rows
+                  for role, cell in zip(ROLES, row[1:], strict=True) if cell == "yes"}
+    assert {row[0] for row in rows} == set(PERMISSIONS)
+    assert documented == {(p, r) for p in PERMISSIONS for r in ROLES if allowed(r, p)}

@@ -38,7 +38,7 @@ def web(
     password = Accounts.open(where).ensure_admin()
     if password:
         print("first start: created the user 'admin' with the one-time password below; log in and "
-              "set a new one with `vigil users`", file=sys.stderr)
+              "set a new one with `vigil users password admin`", file=sys.stderr)
         print(f"  admin password: {password}", file=sys.stderr)
     if not is_loopback(where.web_host):
         print(f"warning: listening on {where.web_host}, not loopback: this is plain HTTP on the network. "

@@ -35,6 +35,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     _csp_report(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from vigil.web.api import build_api
+
+    app.mount("/api/v1", build_api(settings))
     return app
 
 

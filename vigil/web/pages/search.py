@@ -23,6 +23,7 @@ FACETS = ("substance", "class", "market", "vendor", "ships_from", "ships_to")
 MULTI = {"substance": "substances", "class": "classes", "market": "markets", "vendor": "vendors",
          "ships_from": "ships_from", "ships_to": "ships_to"}
 SINGLE = ("q", "first_seen_since", "since", "until", "min_price", "max_price", "status", "sort", "page")
+SAVED_KEYS = {*MULTI, *SINGLE} - {"page"}
 SORTS = (("relevance", "relevance"), ("-last_seen", "last seen, newest"),
          ("-first_seen", "first seen, newest"), ("first_seen", "first seen, oldest"),
          ("price", "price, lowest"), ("-price", "price, highest"))
@@ -78,11 +79,8 @@ async def save_search(request: Request, viewer: Viewer = Depends(require("search
     title = str(form.get("title", "")).strip()[:200]
     params = QueryParams(str(form.get("query", "")))
     search_request(params)  # refuse a search that could not run
-    kept: dict[str, list[str]] = {}  # in the order of the query string
-    for key, value in params.multi_items():
-        if key in (*MULTI, *SINGLE) and key != "page" and value:
-            kept.setdefault(key, []).append(value)
-    web(request).accounts.save_search(viewer.name, title or _query(params) or "everything", kept)
+    kept = urlencode([(k, v) for k, v in params.multi_items() if k in SAVED_KEYS and v])
+    web(request).accounts.save_search(viewer.name, title or kept or "everything", {"query": kept})
     return RedirectResponse("/search?" + _query(params), status_code=303)
 
 
@@ -95,6 +93,9 @@ async def delete_saved(request: Request, search_id: int,
 
 
 def saved_query(params: dict[str, Any]) -> str:
+    """The query string of a saved search (kept as one string: the order of its filters stays)."""
+    if isinstance(params.get("query"), str):
+        return str(QueryParams(params["query"]))
     return urlencode([(k, v) for k, values in params.items() for v in _as_list(values)])
 
 

@@ -332,3 +332,24 @@ def test_api_answers_are_not_cached(api: Api) -> None:
     response = api.get("/runs")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_web_app_serves_the_api_at_api_v1(api: Api) -> None:
+    from vigil.web.app import create_app
+
+    with TestClient(create_app(api.settings)) as client:
+        document = client.get("/api/v1/openapi.json")
+        assert document.status_code == 200 and document.json()["info"]["title"] == "Vigil API"
+        auth = {"Authorization": f"Bearer {api.tokens['investigator']}", "X-Vigil-Case": "CASE-MOUNTED"}
+        assert client.get("/api/v1/search?limit=3").status_code == 401
+        got = client.get("/api/v1/search?q=ketamine&limit=3", headers=auth)
+        assert got.status_code == 200
+        assert got.json()["hits"] == search(api.settings, SearchRequest(text="ketamine", limit=3))["hits"]
+        sha = api.listing["evidence"][0]
+        raw = client.get(f"/api/v1/evidence/{sha}/raw", headers=auth)
+        assert raw.headers["content-type"] == "application/octet-stream"
+        assert raw.headers["Content-Disposition"] == f'attachment; filename="{sha}.bin"'
+        assert hashlib.sha256(raw.content).hexdigest() == sha
+    entry = AuditLog.open(api.settings).entries(limit=1)[0]
+    assert (entry["user"], entry["target"], entry["case"]) == (
+        "api-investigator", f"/api/v1/evidence/{sha}/raw", "CASE-MOUNTED")

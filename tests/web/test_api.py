@@ -3,6 +3,7 @@ calls, cursor paging, errors as JSON, the OpenAPI document, and one audit entry 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -196,6 +197,24 @@ def test_raw_evidence_is_a_download_that_hashes_to_its_address(api: Api) -> None
     assert response.headers["Content-Disposition"] == f'attachment; filename="{sha}.bin"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_raw_evidence_whose_bytes_were_altered_is_never_sent(api: Api) -> None:
+    from index.evidence import EvidenceVault
+
+    sha = api.listing["evidence"][0]
+    path = EvidenceVault(api.settings.evidence_dir).path_for(sha)
+    original = path.read_bytes()
+    try:
+        path.write_bytes(gzip.compress(b"<html>forged</html>"))
+        response = api.get(f"/evidence/{sha}/raw", "investigator")
+        assert response.status_code == 500
+        assert list(response.json()) == ["error"] and sha in response.json()["error"]
+        assert b"forged" not in response.content
+        info = api.json(f"/evidence/{sha}", "investigator")
+        assert info["intact"] is False and info == evidence_info(api.settings, sha)
+    finally:
+        path.write_bytes(original)
 
 
 def test_runs_markets_and_trends_answer_what_the_services_return(api: Api) -> None:

@@ -109,19 +109,12 @@ def _selected(params: QueryParams) -> dict[str, set[str]]:
 
 
 def _facets(params: QueryParams, counts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Each facet's values with their counts and the link that adds or removes the value."""
-    base = [(k, v) for k, v in params.multi_items() if k != "page" and v != ""]
-    out = []
-    for name in FACETS:
-        values = []
-        for item in counts.get(name, []):
-            value = str(item["value"])
-            on = (name, value) in base
-            link = [p for p in base if p != (name, value)] if on else [*base, (name, value)]
-            values.append({"value": value, "count": item["count"], "on": on,
-                           "href": "/search?" + urlencode(link)})
-        out.append({"name": name, "label": name.replace("_", " "), "options": values})
-    return out
+    """Each facet's values with their counts and whether the query already filters on it."""
+    chosen = set(params.multi_items())
+    return [{"name": name, "label": name.replace("_", " "),
+             "options": [{"value": str(item["value"]), "count": item["count"],
+                          "on": (name, str(item["value"])) in chosen} for item in counts.get(name, [])]}
+            for name in FACETS]
 
 
 def _pages(total: int, current: int, limit: int) -> list[tuple[int, bool]]:

@@ -18,7 +18,7 @@
       height: 240,
       series: [{}].concat(series),
       axes: [{}].concat(extraAxes || [{}]),
-      scales: { x: { time: true } }
+      scales: { x: { time: true }, avail: { range: [0, 1.05] } }
     };
   }
 
@@ -45,9 +45,19 @@
     }
   }
 
+  // A facet checkbox runs the search at once (without script, the Search button does).
+  function autoSubmit() {
+    var form = document.getElementById("search-form");
+    if (!form) { return; }
+    form.addEventListener("change", function (event) {
+      if (event.target.closest && event.target.closest("fieldset.facet")) { form.submit(); }
+    });
+  }
+
   function init() {
     var charts = document.querySelectorAll("[data-chart]");
     for (var i = 0; i < charts.length; i++) { draw(charts[i]); }
+    autoSubmit();
   }
 
   if (document.readyState === "loading") {

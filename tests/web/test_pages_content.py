@@ -299,3 +299,18 @@ def test_highlighting_by_offsets_gives_the_text_back(case):
     inside = re.findall(r"<mark[^>]*>(.*?)</mark>", out, re.S)
     marked = [html.unescape(re.sub(r"<[^>]*>", "", m)) for m in inside]
     assert marked == accepted
+
+
+def test_the_price_per_gram_range_filters_on_the_extraction(site):
+    hits = search(site.settings, SearchRequest(limit=1000))["hits"]
+    per_gram = sorted(h["extraction"]["price_per_gram_eur"] for h in hits
+                      if h["extraction"].get("price_per_gram_eur") is not None)
+    low, high = per_gram[len(per_gram) // 4], per_gram[len(per_gram) // 2]
+    expected = {(h["market"], h["listing_id"]) for h in hits
+                if h["extraction"].get("price_per_gram_eur") is not None
+                and low <= h["extraction"]["price_per_gram_eur"] <= high}
+    exported = site.client.get(f"/export.json?min_ppg={low}&max_ppg={high}").json()
+    assert {(x["market"], x["listing_id"]) for x in exported} == expected != set()
+    soup = site.soup(f"/search?min_ppg={low}&max_ppg={high}")
+    assert soup.select_one("#results-title").get_text().startswith(f"{len(expected)} listing")
+    assert soup.select_one("#min_ppg")["value"] == str(low)

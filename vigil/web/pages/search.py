@@ -22,7 +22,8 @@ FACETS = ("substance", "class", "market", "vendor", "ships_from", "ships_to")
 #: query parameter -> SearchRequest field, for the repeatable filters (one facet each).
 MULTI = {"substance": "substances", "class": "classes", "market": "markets", "vendor": "vendors",
          "ships_from": "ships_from", "ships_to": "ships_to"}
-SINGLE = ("q", "first_seen_since", "since", "until", "min_price", "max_price", "status", "sort", "page")
+SINGLE = ("q", "first_seen_since", "since", "until", "min_price", "max_price", "min_ppg", "max_ppg", "status",
+          "sort", "page")
 SAVED_KEYS = {*MULTI, *SINGLE} - {"page"}
 SORTS = (("relevance", "relevance"), ("-last_seen", "last seen, newest"),
          ("-first_seen", "first seen, newest"), ("first_seen", "first seen, oldest"),
@@ -46,6 +47,8 @@ def search_request(params: QueryParams | dict[str, Any], *, limit: int = PAGE_SI
         **{field: many(name) for name, field in MULTI.items()},
         min_price=_number(one("min_price"), "minimum price"),
         max_price=_number(one("max_price"), "maximum price"),
+        min_price_per_gram=_number(one("min_ppg"), "minimum price per gram"),
+        max_price_per_gram=_number(one("max_ppg"), "maximum price per gram"),
         first_seen_since=one("first_seen_since") or None,
         since=one("since") or None,
         until=one("until") or None,

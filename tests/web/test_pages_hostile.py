@@ -22,7 +22,7 @@ T0 = datetime(2026, 1, 7, 12, tzinfo=UTC)
 TITLE = "MDMA 10g \u202e<script>window.pwned=1</script> <img src=x onerror=alert(1)> {{7*7}}"
 DESCRIPTION = ('<svg onload=alert(2)></svg>\n<a href="javascript:alert(3)">click</a>\n'
                '<style>body{display:none}</style>\u2066hidden\u2069 </script><script>alert(4)</script>')
-VENDOR = '"><b onmouseover=alert(5)>x'
+VENDOR = '"><b onmouseover=alert(5)>x</b>'  # a "/" too: the alias is one path segment, %2F-encoded
 FORMULA = '=HYPERLINK("http://evil.example/","open me")'
 
 

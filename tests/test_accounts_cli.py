@@ -88,6 +88,7 @@ def test_users_add_on_a_terminal_generates_a_password_and_prints_it_once(data: P
         (("users", "add", "ana", "--role", "admin"), "another password", "a user named 'ana' already exists"),
         (("users", "add", "cy", "--role", "root"), "another password", "unknown role 'root'"),
         (("users", "add", "dee", "--role", "admin"), "short", "a password needs 8 to 1024 characters"),
+        (("users", "add", "dee", "--role", "admin"), "", "standard input is not a terminal and holds no"),
         (("users", "token", "nobody"), "", "no user named 'nobody'"),
         (("users", "disable", "nobody"), "", "no user named 'nobody'"),
         (("users", "password", "nobody"), "another password", "no user named 'nobody'"),

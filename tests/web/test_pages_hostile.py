@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from web_client import logged_in, private_data, web_settings
 
-from index import open_store
-from index.records import CrawlRun, Listing, Price, Vendor
+from index import open_store, open_vault
+from index.records import CrawlRun, Evidence, Listing, Price, Vendor
 from vigil.accounts import Accounts
 from vigil.web.app import create_app
 
@@ -24,6 +24,10 @@ DESCRIPTION = ('<svg onload=alert(2)></svg>\n<a href="javascript:alert(3)">click
                '<style>body{display:none}</style>\u2066hidden\u2069 </script><script>alert(4)</script>')
 VENDOR = '"><b onmouseover=alert(5)>x</b>'  # a "/" too: the alias is one path segment, %2F-encoded
 FORMULA = '=HYPERLINK("http://evil.example/","open me")'
+PAGE = b"<html><body><h1>x</h1><script>window.pwned=1</script><img src='http://198.51.100.7/x.png'></body></html>"
+#: a 1x1 PNG, kept beside the page as a browser-rendered market's screenshot would be (crawler/browser.py)
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                    "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +35,15 @@ def client(demo_index, tmp_path_factory):
     data = private_data(demo_index.data, tmp_path_factory.mktemp("hostile"))
     settings = web_settings(data)
     store = open_store(settings)
+    vault = open_vault(settings)
     try:
         run = store.start_run(CrawlRun(market="nightowl", started_at=T0)).id
+        pages = []
+        for data, kind, role in ((PAGE, "text/html; charset=utf-8", "listing"),
+                                 (PNG, "image/png", "screenshot")):
+            sha256, _ = vault.put(data)
+            store.add_evidence(Evidence(sha256, "http://x/listing/x-hostile/", T0, 200, len(data), kind))
+            pages.append((sha256, role))
         for listing_id, title in (("x-hostile", TITLE), ("x-formula", FORMULA)):
             store.write_listing(Listing(
                 market="nightowl", listing_id=listing_id, url="javascript:alert(6)//http://x/", title=title,
@@ -42,7 +53,8 @@ def client(demo_index, tmp_path_factory):
                                             "end": 4, "field": "title", "confidence": 0.9}],
                             "prices": [{"amount": 1, "currency": "EUR", "eur": 1, "field": "title",
                                         "start": 9, "end": 40}]},
-                content_hash=listing_id, first_seen=T0, last_seen=T0), None, run)
+                content_hash=listing_id, first_seen=T0, last_seen=T0), None, run,
+                pages if listing_id == "x-hostile" else ())
         store.write_vendor(Vendor(market="nightowl", alias=VENDOR, url="javascript:alert(8)",
                                   description=DESCRIPTION, contacts=[{"kind": "wickr", "value": TITLE}],
                                   first_seen=T0, last_seen=T0, terms=TITLE))
@@ -57,7 +69,8 @@ def assert_inert(html: str) -> None:
     for script in soup.find_all("script"):
         ours = script.get("src", "").startswith("/static/") or script.get("type") == "application/json"
         assert ours, script
-    assert not soup.find_all(["img", "svg", "style", "b", "i", "iframe"])
+    ours = [el for el in soup.find_all(["img", "iframe"]) if el.get("src", "").startswith("/evidence/")]
+    assert [el for el in soup.find_all(["img", "svg", "style", "b", "i", "iframe"]) if el not in ours] == []
     for element in soup.find_all(True):
         assert not [a for a in element.attrs if a.lower().startswith("on")], element
         for value in element.attrs.values():
@@ -96,3 +109,19 @@ def test_search_results_vendor_page_and_json_export_keep_them_as_text(client):
 def test_a_csv_export_quotes_a_formula_title(client):
     text = client.get("/export.csv?market=nightowl&sort=-first_seen").text
     assert "'=HYPERLINK(" in text and ",=HYPERLINK(" not in text and "\n=HYPERLINK(" not in text
+
+
+def test_the_evidence_viewer_shows_the_screenshot_kept_beside_a_page(client):
+    soup = BeautifulSoup(client.get("/listings/nightowl/x-hostile").text, "html.parser")
+    hashes = [a.get_text() for a in soup.select("table.evidence a.hash")]
+    page_sha = next(h for h in hashes if client.get(f"/evidence/{h}/image").status_code == 404)
+    viewer = client.get(f"/evidence/{page_sha}")
+    assert_inert(viewer.text)
+    shots = BeautifulSoup(viewer.text, "html.parser").select("figure img.shot")
+    assert len(shots) == 1
+    image = client.get(shots[0]["src"])
+    assert image.status_code == 200 and image.content == PNG and image.headers["content-type"] == "image/png"
+    frame = client.get(f"/evidence/{page_sha}/frame")
+    assert frame.content == PAGE and "sandbox" in frame.headers["content-security-policy"]
+    source = BeautifulSoup(viewer.text, "html.parser").select_one("pre#source").get_text()
+    assert source == PAGE.decode()

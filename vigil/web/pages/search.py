@@ -30,17 +30,14 @@ SORTS = (("relevance", "relevance"), ("-last_seen", "last seen, newest"),
          ("price", "price, lowest"), ("-price", "price, highest"))
 
 
-def search_request(params: QueryParams | dict[str, Any], *, limit: int = PAGE_SIZE,
+def search_request(params: QueryParams, *, limit: int = PAGE_SIZE,
                    facets: tuple[str, ...] = ()) -> SearchRequest:
     """The search a query string asks for; UsageError names a bad value."""
     def many(name: str) -> tuple[str, ...]:
-        values = params.getlist(name) if isinstance(params, QueryParams) else _as_list(params.get(name))
-        return tuple(v.strip() for v in values if v and v.strip())
+        return tuple(v.strip() for v in params.getlist(name) if v.strip())
 
     def one(name: str) -> str:
-        value = params.get(name)
-        value = value[-1] if isinstance(value, list) else value
-        return (value or "").strip()
+        return (params.get(name) or "").strip()
 
     return SearchRequest(
         text=one("q"),
@@ -96,10 +93,8 @@ async def delete_saved(request: Request, search_id: int,
 
 
 def saved_query(params: dict[str, Any]) -> str:
-    """The query string of a saved search (kept as one string: the order of its filters stays)."""
-    if isinstance(params.get("query"), str):
-        return str(QueryParams(params["query"]))
-    return urlencode([(k, v) for k, values in params.items() for v in _as_list(values)])
+    """The query string of a saved search (kept as one string, so the filters keep their order)."""
+    return str(QueryParams(str(params.get("query", ""))))
 
 
 def _query(params: QueryParams) -> str:
@@ -133,9 +128,3 @@ def _number(value: str, what: str) -> float | None:
         return float(value)
     except ValueError:
         raise UsageError(f"{what} must be a number, not {value!r}") from None
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]

@@ -314,3 +314,14 @@ def test_the_price_per_gram_range_filters_on_the_extraction(site):
     soup = site.soup(f"/search?min_ppg={low}&max_ppg={high}")
     assert soup.select_one("#results-title").get_text().startswith(f"{len(expected)} listing")
     assert soup.select_one("#min_ppg")["value"] == str(low)
+
+
+def test_an_export_pages_through_the_search_with_its_cursor(site):
+    from vigil.services.exports import search_hits
+
+    request = SearchRequest(sort="first_seen")
+    everything = search(site.settings, SearchRequest(sort="first_seen", limit=1000))["hits"]
+    whole = [(h["market"], h["listing_id"]) for h in everything]
+    paged = search_hits(site.settings, request, page_size=7)
+    assert [(h["market"], h["listing_id"]) for h in paged] == whole and len(whole) > 7
+    assert len(search_hits(site.settings, request, limit=10, page_size=7)) == 10

@@ -10,6 +10,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -325,3 +326,13 @@ def test_an_export_pages_through_the_search_with_its_cursor(site):
     paged = search_hits(site.settings, request, page_size=7)
     assert [(h["market"], h["listing_id"]) for h in paged] == whole and len(whole) > 7
     assert len(search_hits(site.settings, request, limit=10, page_size=7)) == 10
+
+
+def test_deep_paging_follows_the_search_cursor(site):
+    first = search(site.settings, SearchRequest(sort="first_seen", limit=25))
+    second = search(site.settings, SearchRequest(sort="first_seen", limit=25, after=first["next_after"]))
+    soup = site.soup(f"/search?sort=first_seen&after={first['next_after']}")
+    shown = [a["href"] for a in soup.select("table.hits td a[href^='/listings/']")]
+    assert shown == [f"/listings/{h['market']}/{h['listing_id']}" for h in second["hits"]]
+    assert unquote(soup.select_one("nav.pages a[rel=next]")["href"]).endswith("after=" + second["next_after"])
+    assert soup.select_one("#export-csv")["href"] == "/export.csv?sort=first_seen"  # no cursor in exports

@@ -25,6 +25,7 @@ MULTI = {"substance": "substances", "class": "classes", "market": "markets", "ve
 SINGLE = ("q", "first_seen_since", "since", "until", "min_price", "max_price", "min_ppg", "max_ppg", "status",
           "sort", "page")
 SAVED_KEYS = {*MULTI, *SINGLE} - {"page"}
+PAGING = ("page", "after")  # where in the results, not what is searched
 SORTS = (("relevance", "relevance"), ("-last_seen", "last seen, newest"),
          ("-first_seen", "first seen, newest"), ("first_seen", "first seen, oldest"),
          ("price", "price, lowest"), ("-price", "price, highest"))
@@ -53,6 +54,7 @@ def search_request(params: QueryParams, *, limit: int = PAGE_SIZE,
         sort=one("sort") or "relevance",
         limit=limit,
         page=int(_number(one("page"), "page") or 1),
+        after=one("after"),  # beyond the numbered pages: the cursor of the page before
         facets=facets,
     )
 
@@ -64,10 +66,13 @@ def search_page(request: Request, viewer: Viewer = Depends(require("search"))) -
     search_req = search_request(params, facets=FACETS)
     result = search(web(request).settings, search_req)
     query = _query(params)
-    audit(request, viewer, "search", query, {"total": result["total"], "page": search_req.page})
-    pages = _pages(result["total"], search_req.page, search_req.limit)
+    audit(request, viewer, "search", query, {"total": result["total"], "page": search_req.page,
+                                             "after": search_req.after or None})
+    pages = [] if search_req.after else _pages(result["total"], search_req.page, search_req.limit)
+    last_numbered = pages and pages[-1][1] and search_req.page * search_req.limit < result["total"]
+    deeper = result["next_after"] if search_req.after or last_numbered else None
     return page(request, "search.html", title="Search", result=result, req=search_req, asked=asked,
-                query=query, facets=_facets(params, result.get("facets", {})), pages=pages,
+                query=query, deeper=deeper, facets=_facets(params, result.get("facets", {})), pages=pages,
                 statuses=STATUSES, sorts=SORTS, selected=_selected(params),
                 saved=[{**s, "query": saved_query(s["params"])}
                        for s in web(request).accounts.saved_searches(viewer.name)])
@@ -99,7 +104,7 @@ def saved_query(params: dict[str, Any]) -> str:
 
 def _query(params: QueryParams) -> str:
     """The query string without the page number (for links, exports and the audit log)."""
-    return urlencode([(k, v) for k, v in params.multi_items() if k != "page" and v != ""])
+    return urlencode([(k, v) for k, v in params.multi_items() if k not in PAGING and v != ""])
 
 
 def _selected(params: QueryParams) -> dict[str, set[str]]:

@@ -318,3 +318,12 @@ def test_the_roles_table_in_the_docs_is_the_matrix():
                   for role, cell in zip(ROLES, row[1:], strict=True) if cell == "yes"}
     assert {row[0] for row in rows} == set(PERMISSIONS)
     assert documented == {(p, r) for p in PERMISSIONS for r in ROLES if allowed(r, p)}
+
+
+def test_the_signing_key_is_made_once_private_and_kept(tmp_path):
+    from vigil.web.security import signing_key
+
+    first = signing_key(tmp_path / "web")
+    assert len(first) == 32 and signing_key(tmp_path / "web") == first
+    assert (tmp_path / "web" / "secret.key").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in (tmp_path / "web").iterdir()] == ["secret.key"]

@@ -10,6 +10,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -299,3 +300,39 @@ def test_highlighting_by_offsets_gives_the_text_back(case):
     inside = re.findall(r"<mark[^>]*>(.*?)</mark>", out, re.S)
     marked = [html.unescape(re.sub(r"<[^>]*>", "", m)) for m in inside]
     assert marked == accepted
+
+
+def test_the_price_per_gram_range_filters_on_the_extraction(site):
+    hits = search(site.settings, SearchRequest(limit=1000))["hits"]
+    per_gram = sorted(h["extraction"]["price_per_gram_eur"] for h in hits
+                      if h["extraction"].get("price_per_gram_eur") is not None)
+    low, high = per_gram[len(per_gram) // 4], per_gram[len(per_gram) // 2]
+    expected = {(h["market"], h["listing_id"]) for h in hits
+                if h["extraction"].get("price_per_gram_eur") is not None
+                and low <= h["extraction"]["price_per_gram_eur"] <= high}
+    exported = site.client.get(f"/export.json?min_ppg={low}&max_ppg={high}").json()
+    assert {(x["market"], x["listing_id"]) for x in exported} == expected != set()
+    soup = site.soup(f"/search?min_ppg={low}&max_ppg={high}")
+    assert soup.select_one("#results-title").get_text().startswith(f"{len(expected)} listing")
+    assert soup.select_one("#min_ppg")["value"] == str(low)
+
+
+def test_an_export_pages_through_the_search_with_its_cursor(site):
+    from vigil.services.exports import search_hits
+
+    request = SearchRequest(sort="first_seen")
+    everything = search(site.settings, SearchRequest(sort="first_seen", limit=1000))["hits"]
+    whole = [(h["market"], h["listing_id"]) for h in everything]
+    paged = search_hits(site.settings, request, page_size=7)
+    assert [(h["market"], h["listing_id"]) for h in paged] == whole and len(whole) > 7
+    assert len(search_hits(site.settings, request, limit=10, page_size=7)) == 10
+
+
+def test_deep_paging_follows_the_search_cursor(site):
+    first = search(site.settings, SearchRequest(sort="first_seen", limit=25))
+    second = search(site.settings, SearchRequest(sort="first_seen", limit=25, after=first["next_after"]))
+    soup = site.soup(f"/search?sort=first_seen&after={first['next_after']}")
+    shown = [a["href"] for a in soup.select("table.hits td a[href^='/listings/']")]
+    assert shown == [f"/listings/{h['market']}/{h['listing_id']}" for h in second["hits"]]
+    assert unquote(soup.select_one("nav.pages a[rel=next]")["href"]).endswith("after=" + second["next_after"])
+    assert soup.select_one("#export-csv")["href"] == "/export.csv?sort=first_seen"  # no cursor in exports

@@ -18,7 +18,11 @@
       height: 240,
       series: [{}].concat(series),
       axes: [{}].concat(extraAxes || [{}]),
-      scales: { x: { time: true }, avail: { range: [0, 1.05] } }
+      scales: {
+        // one point in time: a week either side, not uPlot's default span of years
+        x: { time: true, range: function (u, min, max) { return min === max ? [min - 604800, max + 604800] : [min, max]; } },
+        avail: { range: [0, 1.05] }
+      }
     };
   }
 

@@ -11,6 +11,34 @@ ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def vigil_on_a_terminal(*args: str, stdin_too: bool = False) -> tuple[int, bytes, bytes]:
+    """`vigil ARGS` with stdout (and, with `stdin_too`, stdin) on a pseudo-terminal: the exit code,
+    what the terminal got, and stderr (sent to the terminal too with `stdin_too`)."""
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    env = {**os.environ, "VIGIL_PROGRESS_INTERVAL": "0"}
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "vigil", *args], stdout=slave,
+                                stdin=slave if stdin_too else None,
+                                stderr=subprocess.STDOUT if stdin_too else subprocess.PIPE, env=env, cwd=ROOT)
+    finally:
+        os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the program closed its end of the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    stderr = proc.stderr.read() if proc.stderr else b""
+    return proc.wait(timeout=120), shown, stderr
+
+
 def realdata_dir() -> Path:
     return Path(os.environ.get("VIGIL_REALDATA", ROOT.parent / "shared" / "real-data"))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import ROOT, run_vigil
+from helpers import ROOT, run_vigil, vigil_on_a_terminal
 
 from vigil.accounts import Accounts
 from vigil.settings import Settings
@@ -28,23 +28,8 @@ def vigil(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProces
 
 def on_a_terminal(data: Path, *args: str) -> tuple[int, str]:
     """`vigil ARGS` with stdin and stdout on a pseudo-terminal: exit code and what it showed."""
-    master, slave = os.openpty()
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "vigil", *args, "--data-dir", str(data)], stdin=slave,
-                                stdout=slave, stderr=subprocess.STDOUT, cwd=ROOT)
-    finally:
-        os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the program closed its end of the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(master)
-    return proc.wait(timeout=120), shown.decode()
+    code, shown, _ = vigil_on_a_terminal(*args, "--data-dir", str(data), stdin_too=True)
+    return code, shown.decode()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, run_vigil
+from helpers import ROOT, run_vigil, vigil_on_a_terminal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -422,25 +422,8 @@ def test_evidence_show_of_a_missing_file_is_exit_1(crawled, tmp_path):
 
 def on_a_terminal(*args: str) -> tuple[int, bytes, str]:
     """`vigil ARGS` with stdout on a pseudo-terminal: exit code, what the terminal got, stderr."""
-    master, slave = os.openpty()
-    env = {**os.environ, "VIGIL_PROGRESS_INTERVAL": "0"}
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "vigil", *args], stdout=slave,
-                                stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    finally:
-        os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the program closed its end of the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(master)
-    stderr = proc.stderr.read().decode()
-    return proc.wait(timeout=60), shown, stderr
+    code, shown, stderr = vigil_on_a_terminal(*args)
+    return code, shown, stderr.decode()
 
 
 def test_evidence_show_refuses_a_terminal_unless_forced(crawled):

@@ -1,0 +1,78 @@
+"""What the web app's browser tests share: the hostile index, the running app, signing in.
+
+The fixtures that build these live in tests/web/conftest.py; this module holds their types
+and helpers so that test modules can import them (a conftest cannot be imported by name).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpers import ROOT
+
+
+@dataclass(frozen=True)
+class HostileIndex:
+    """The hostile world crawled on days 1 and 2; `hostile` is the truth of day 1 (every
+    payload and the listing or vendor that shows it), `listings` nightowl's day-1 truth."""
+
+    data: Path
+    hostile: list[Any]
+    listings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WebApp:
+    """`vigil web` running on `url`; `users` maps each role to (name, password)."""
+
+    url: str
+    data: Path
+    log: Path
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read()
+
+    def csp_reports(self) -> int:
+        """How many CSP violation reports the app received (its test hook)."""
+        status, body = self.get("/csp-report/count")
+        assert status == 200, (status, body[:200])
+        value = json.loads(body)
+        return int(value["count"] if isinstance(value, dict) else value)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def add_user(data: Path, name: str, role: str, password: str) -> None:
+    """`vigil users add NAME --role ROLE`, the password on standard input (not a terminal)."""
+    result = subprocess.run([sys.executable, "-m", "vigil", "users", "add", name, "--role", role],
+                            input=password + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60,
+                            env={**os.environ, "VIGIL_DATA_DIR": str(data)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert password not in result.stdout + result.stderr  # never echoed
+
+
+def log_in(page: Any, name: str, password: str) -> None:
+    """Fill the login form and wait until the app has let us in."""
+    page.goto("/login")
+    page.get_by_label("User name", exact=False).or_(page.locator("input[name=username]")).first.fill(name)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/login" not in url)

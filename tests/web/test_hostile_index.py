@@ -34,7 +34,8 @@ def test_escaped_payloads_are_stored_as_their_text(hostile_index: HostileIndex) 
     assert found >= 0.9 * len(titles)
     for h in (h for h in hostile_index.hostile if h.field == "description" and not h.raw):
         stored = listing_detail(settings, "nightowl", h.listing_id)
-        assert stored["description"].startswith(h.payload.strip()), (h.payload, stored["description"][:200])
+        words = " ".join(stored["description"].split())  # the market's <br> is a line break of its own
+        assert words.startswith(" ".join(h.payload.split())), (h.payload, stored["description"][:200])
 
 
 def test_raw_markup_is_stored_as_text_and_kept_verbatim_in_the_evidence(hostile_index: HostileIndex) -> None:

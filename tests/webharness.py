@@ -76,3 +76,66 @@ def log_in(page: Any, name: str, password: str) -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit], form input[type=submit]").first.click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+class Guard:
+    """Watches a browser context for anything a hostile page could make happen: a request to
+    another host than the app's (each is aborted and recorded before it leaves), a request the
+    browser itself blocked (allowed only inside the evidence frame, whose CSP blocks it), a
+    dialog (alert/confirm/prompt), and a page or frame whose `window.__vigil_pwned` is set."""
+
+    def __init__(self, context: Any, app_url: str) -> None:
+        self.origin = app_url.rstrip("/")
+        self.left: list[str] = []        # requests that would have left (aborted by the guard)
+        self.blocked: list[tuple[str, str, str]] = []  # (url, frame url, failure) blocked in the browser
+        self.dialogs: list[str] = []
+        context.route("**/*", self._route)
+        context.on("requestfailed", self._failed)
+        context.on("page", self._page)
+        for page in context.pages:
+            self._page(page)
+
+    def _ours(self, url: str) -> bool:
+        return url == self.origin or url.startswith(self.origin + "/")
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if self._ours(url):
+            route.continue_()
+        else:
+            self.left.append(url)
+            route.abort()
+
+    def _failed(self, request: Any) -> None:
+        if self._ours(request.url) or request.url.startswith(("data:", "about:", "blob:")):
+            return
+        try:
+            frame = request.frame.url
+        except Exception:  # a frame already gone
+            frame = "?"
+        self.blocked.append((request.url, frame, request.failure or ""))
+
+    def _page(self, page: Any) -> None:
+        page.on("dialog", lambda dialog: (self.dialogs.append(f"{dialog.type}: {dialog.message}"),
+                                          dialog.dismiss()))
+
+    def pwned(self, page: Any) -> list[str]:
+        """The URLs of the page's frames whose `window.__vigil_pwned` is set."""
+        hit = []
+        for frame in page.frames:
+            try:
+                value = frame.evaluate("() => window.__vigil_pwned")
+            except Exception as exc:  # a frame we cannot read is reported as such
+                hit.append(f"{frame.url} (unreadable: {exc})")
+                continue
+            if value is not None:
+                hit.append(frame.url)
+        return hit
+
+    def check(self, page: Any, where: str) -> None:
+        """Nothing ran and nothing left while `where` was shown."""
+        assert self.pwned(page) == [], f"{where}: a payload ran"
+        assert self.dialogs == [], f"{where}: dialogs {self.dialogs}"
+        assert self.left == [], f"{where}: requests to other hosts {self.left}"
+        outside_frame = [b for b in self.blocked if not b[1].endswith("/frame") or b[2] != "csp"]
+        assert outside_frame == [], f"{where}: blocked outside the evidence frame {outside_frame}"

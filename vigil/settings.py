@@ -170,6 +170,18 @@ class Settings(BaseModel):
         ge=1,
         description="consecutive complete (ok) runs a listing must be missing from before it is removed",
     )
+    # --- the web app (`vigil web`, docs/web.md) ---------------------------------------------
+    web_host: str = Field(default="127.0.0.1", description="address `vigil web` listens on")
+    web_port: int = Field(default=8000, ge=1, le=65535, description="port `vigil web` listens on")
+    web_session_hours: float = Field(
+        default=8.0, gt=0, le=24 * 30, description="hours a web login lasts before it must be renewed"
+    )
+    web_secure_cookies: bool = Field(
+        default=True, description="the session and CSRF cookies carry `Secure` (HTTPS or loopback only)"
+    )
+    web_test_hooks: bool = Field(
+        default=False, description="serve test-only routes (`GET /csp-report/count`); never in production"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

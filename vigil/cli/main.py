@@ -43,6 +43,7 @@ COMMAND_MODULES = [
     "vigil.cli.es",
     "vigil.cli.index",
     "vigil.cli.trends",
+    "vigil.cli.web",
 ]
 
 #: Exceptions that are the user's to fix, and their exit codes.

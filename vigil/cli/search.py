@@ -13,12 +13,11 @@ import typer
 from index.query import FACETS, SORT_KEYS
 from vigil.cli.common import ConfigDirOption, DataDirOption, settings
 from vigil.cli.text import console, safe
+from vigil.services.exports import CSV_COLUMNS, csv_row
+from vigil.services.exports import csv_cell as _cell  # noqa: F401 (tests import it from here)
 from vigil.services.search import SearchRequest, search
 
 Format = Literal["table", "json", "csv"]
-CSV_COLUMNS = ("market", "listing_id", "title", "substances", "vendor", "price_amount",
-               "price_currency", "price_eur", "ships_from", "ships_to", "status", "first_seen",
-               "last_seen", "url")
 
 
 def search_command(
@@ -120,24 +119,8 @@ def _names(hit: dict[str, Any]) -> str:
 def _csv(hits: list[dict[str, Any]]) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(CSV_COLUMNS)
-    for hit in hits:
-        price = hit["price"] or {}
-        row = {
-            **hit,
-            "substances": _names(hit),
-            "price_amount": price.get("amount"),
-            "price_currency": price.get("currency"),
-            "price_eur": price.get("eur"),
-            "ships_from": " ".join(hit["ships_from"]),
-            "ships_to": " ".join(hit["ships_to"]),
-        }
-        # a cell starting with = + - @ would be a formula in a spreadsheet: scraped text is data
-        writer.writerow([_cell(row.get(name)) for name in CSV_COLUMNS])
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    for hit in hits:  # formula-looking cells are quoted (services/exports.py)
+        writer.writerow(csv_row(hit))
 
 
 def _table(result: dict[str, Any]) -> None:

@@ -62,6 +62,27 @@ def evidence_bytes(settings: Settings, sha256: str) -> bytes:
         raise TamperedEvidence(sha256, "the stored file is missing") from None
 
 
+def screenshots_of(settings: Settings, sha256: str) -> list[dict[str, Any]]:
+    """The screenshots kept beside a page (role `screenshot`, cited by the same records, of the
+    same URL; crawler/browser.py): `{sha256, url, fetched_at, content_type}`, oldest first."""
+    sha256 = _checked(sha256)
+    found: dict[str, dict[str, Any]] = {}
+    with reading(settings) as store:
+        page = store.get_evidence(sha256)
+        if page is None:
+            raise NotFound(f"no evidence {sha256} in the index")
+        for cite in store.evidence_links(sha256):
+            for link in store.links_of(cite.record, cite.market, cite.key):
+                if link.role != "screenshot" or link.sha256 in found:
+                    continue
+                shot = store.get_evidence(link.sha256)
+                if shot is not None and shot.url == page.url:
+                    found[shot.sha256] = {"sha256": shot.sha256, "url": shot.url,
+                                          "fetched_at": shot.fetched_at.isoformat(),
+                                          "content_type": shot.content_type}
+    return sorted(found.values(), key=lambda s: (s["fetched_at"], s["sha256"]))
+
+
 @dataclass(frozen=True)
 class Problem:
     kind: str  # MISMATCH (missing, corrupt or altered) | UNINDEXED (a file no row cites)
@@ -90,4 +111,4 @@ def verify(settings: Settings) -> Iterator[Problem | int]:
     yield checked
 
 
-__all__ = ["Problem", "TamperedEvidence", "evidence_bytes", "evidence_info", "verify"]
+__all__ = ["Problem", "TamperedEvidence", "evidence_bytes", "evidence_info", "screenshots_of", "verify"]

@@ -59,3 +59,31 @@ def price_per_gram(settings: Settings, query: TrendQuery) -> list[dict[str, Any]
 
 def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def first_sightings(
+    settings: Settings, *, since: str | None = None, markets: tuple[str, ...] = (), limit: int = 50
+) -> list[dict[str, Any]]:
+    """When each substance was first seen offered, and where: `[{"substance", "class",
+    "first_seen", "market", "listing_id", "title", "vendor", "listings"}]`, the newest first
+    sighting first (early warning: what appeared lately), `since` filtering on first seen. Built
+    from searches (facet counts, then the earliest listing per substance), so every backend
+    answers it the same way."""
+    from vigil.services.search import SearchRequest, search
+
+    counts = search(settings, SearchRequest(markets=markets, first_seen_since=since, limit=1,
+                                            facets=("substance",), facet_size=1000))
+    rows = []
+    for item in counts["facets"]["substance"]:
+        earliest = search(settings, SearchRequest(substances=(item["value"],), markets=markets,
+                                                  first_seen_since=since, sort="first_seen", limit=1))
+        if not earliest["hits"]:
+            continue
+        hit = earliest["hits"][0]
+        offered = next((s for s in hit["substances"] if s["name"] == item["value"]), {})
+        rows.append({"substance": item["value"], "class": offered.get("class"),
+                     "first_seen": hit["first_seen"], "market": hit["market"],
+                     "listing_id": hit["listing_id"], "title": hit["title"],
+                     "vendor": hit["vendor"], "listings": item["count"]})
+    rows.sort(key=lambda r: (r["first_seen"] or "", r["substance"]), reverse=True)
+    return rows[:limit]

@@ -44,6 +44,8 @@ COMMAND_MODULES = [
     "vigil.cli.index",
     "vigil.cli.trends",
     "vigil.cli.web",
+    "vigil.cli.users",
+    "vigil.cli.audit",
 ]
 
 #: Exceptions that are the user's to fix, and their exit codes.

@@ -89,6 +89,7 @@ class Guard:
         self.left: list[str] = []        # requests that would have left (aborted by the guard)
         self.blocked: list[tuple[str, str, str]] = []  # (url, frame url, failure) blocked in the browser
         self.dialogs: list[str] = []
+        context.set_default_timeout(15_000)  # a page a payload broke fails, it does not hang
         context.route("**/*", self._route)
         context.on("requestfailed", self._failed)
         context.on("page", self._page)
@@ -120,22 +121,34 @@ class Guard:
                                           dialog.dismiss()))
 
     def pwned(self, page: Any) -> list[str]:
-        """The URLs of the page's frames whose `window.__vigil_pwned` is set."""
+        """The URLs of the page's frames whose `window.__vigil_pwned` is set (or that cannot
+        be read within 5 s: a frame a payload broke does not hang the test)."""
         hit = []
         for frame in page.frames:
             try:
-                value = frame.evaluate("() => window.__vigil_pwned")
-            except Exception as exc:  # a frame we cannot read is reported as such
-                hit.append(f"{frame.url} (unreadable: {exc})")
-                continue
-            if value is not None:
-                hit.append(frame.url)
+                frame.wait_for_function("() => window.__vigil_pwned === undefined", polling=100,
+                                        timeout=5_000)
+            except Exception as exc:  # set, or unreadable: reported either way
+                hit.append(f"{frame.url} ({str(exc).splitlines()[0]})")
         return hit
 
     def check(self, page: Any, where: str) -> None:
         """Nothing ran and nothing left while `where` was shown."""
-        assert self.pwned(page) == [], f"{where}: a payload ran"
         assert self.dialogs == [], f"{where}: dialogs {self.dialogs}"
         assert self.left == [], f"{where}: requests to other hosts {self.left}"
         outside_frame = [b for b in self.blocked if not b[1].endswith("/frame") or b[2] != "csp"]
         assert outside_frame == [], f"{where}: blocked outside the evidence frame {outside_frame}"
+        frames = [f.url for f in page.frames[1:] if not _in_capture(f)]
+        assert frames == [], f"{where}: frames no page of the app makes: {frames}"
+        ran = self.pwned(page)
+        assert ran == [], f"{where}: a payload ran in {ran}"
+
+
+def _in_capture(frame: Any) -> bool:
+    """Is this the evidence viewer's frame of a captured page, or a frame inside it (whose
+    loads its CSP blocks)?"""
+    while frame is not None:
+        if frame.url.endswith("/frame"):
+            return True
+        frame = frame.parent_frame
+    return False

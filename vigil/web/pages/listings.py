@@ -17,7 +17,7 @@ from vigil.web.spans import field_spans
 router = APIRouter()
 
 
-@router.get("/listings/{market}/{listing_id}")
+@router.get("/listings/{market}/{listing_id:path}")  # an id may hold "/" (%2F)
 def listing_page(request: Request, market: str, listing_id: str,
                  viewer: Viewer = Depends(require("view"))) -> Response:  # noqa: B008
     listing = listing_detail(web(request).settings, market, listing_id)

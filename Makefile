@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/spool.py
 	$(BIN)/python bench/browser.py
 	$(BIN)/python bench/tor.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

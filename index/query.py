@@ -40,6 +40,9 @@ class ListingQuery:
     shipping_kinds: tuple[str, ...] = ()
     price_min_eur: Decimal | None = None
     price_max_eur: Decimal | None = None
+    # the extraction's price per gram (EUR), where it worked one out: listings without one never match
+    price_per_gram_min_eur: Decimal | None = None
+    price_per_gram_max_eur: Decimal | None = None
     since: datetime | None = None
     until: datetime | None = None
     first_seen_since: datetime | None = None

@@ -78,6 +78,10 @@ def _where(q: ListingQuery) -> tuple[list[str], list[Any], str, dict[str, str]]:
     if q.price_max_eur is not None:
         where.append("l.price_eur <= ?")
         params.append(float(q.price_max_eur))
+    for op, value in ((">=", q.price_per_gram_min_eur), ("<=", q.price_per_gram_max_eur)):
+        if value is not None:
+            where.append(f"json_extract(l.extraction, '$.price_per_gram_eur') {op} ?")
+            params.append(float(value))
     for column, op, value in (
         ("l.last_seen", ">=", q.since),
         ("l.last_seen", "<=", q.until),

@@ -171,6 +171,7 @@ def test_saved_searches_belong_to_their_user(accounts: Accounts) -> None:
     saved = accounts.saved_searches("ana")
     assert [(s["id"], s["title"]) for s in saved] == [(first, "fentanyl in DE"), (second, "nitazenes")]
     assert saved[0]["params"] == {"substance": ["fentanyl"], "ships_from": ["DE"]}
+    assert list(saved[0]["params"]) == ["substance", "ships_from"]  # in the order given
     assert accounts.saved_searches("bo") == []
     with pytest.raises(NotFound):
         accounts.delete_saved_search("bo", first)

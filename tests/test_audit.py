@@ -110,3 +110,21 @@ def test_records_from_two_handles_keep_one_chain(audit: AuditLog) -> None:
     for index in range(10):
         (audit if index % 2 else other).record("ana", "search", f"q={index}")
     assert audit.count() == 10 and audit.verify().ok
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(audit: AuditLog) -> None:
+    import threading
+
+    def write(name: str) -> None:
+        log = AuditLog(audit.path)  # each thread its own handle, as each request has
+        for index in range(10):
+            log.record(name, "api", f"/search?q={index}")
+
+    threads = [threading.Thread(target=write, args=(f"user{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = audit.verify()
+    assert (result.ok, result.checked) == (True, 40)
+    assert sorted(e["id"] for e in audit.entries(limit=100)) == list(range(1, 41))

@@ -63,6 +63,9 @@ def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("index", "sync", "--help"),
         ("nlp", "train", "--help"),
         ("markets", "list"),
+        ("web", "--help"),
+        ("users", "list"),
+        ("audit",),
     ],
     ids=" ".join,
 )

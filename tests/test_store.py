@@ -6,6 +6,7 @@ node). Writes are followed by `flush()` where a search follows, as a crawl does 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -481,3 +482,17 @@ def test_a_hash_that_is_not_64_hex_characters_is_refused_at_the_boundary(store, 
         store.get_evidence(bad)
     store.flush()
     assert store.get_listing("m1", "1") is None  # nothing half-written
+
+
+def test_search_filters_on_the_extractions_price_per_gram(store, run_id):
+    """Listings without a price per gram (none worked out) never match a price-per-gram range."""
+    for listing_id, per_gram in (("g5", 5.0), ("g12", 12.5), ("g30", 30.0), ("none", None)):
+        row = listing(listing_id, f"Speed {listing_id}", eur="50")
+        extraction = {**row.extraction, **({} if per_gram is None else {"price_per_gram_eur": per_gram})}
+        store.write_listing(dataclasses.replace(row, extraction=extraction), None, run_id)
+    store.flush()
+    query = ListingQuery(price_per_gram_min_eur=Decimal("10"), price_per_gram_max_eur=Decimal("30"))
+    found = store.search(query)
+    assert set(ids(found)) == {"g12", "g30"} and found.total == 2
+    assert set(ids(store.search(ListingQuery(price_per_gram_max_eur=Decimal("12.5"))))) == {"g5", "g12"}
+    assert set(ids(store.search(ListingQuery(price_per_gram_min_eur=Decimal("31"))))) == set()

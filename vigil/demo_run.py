@@ -106,3 +106,10 @@ def as_served(config: MarketConfig, handle: Any) -> MarketConfig:
     url = served_url(config.id, handle)
     access = {"mode": "tor"} if url.endswith(".onion") else None
     return with_mirrors(config, [url], access=access)
+
+
+def web_hint(settings: Settings) -> str:
+    """How to open the web app on what the demo just crawled (printed at the end of the demo)."""
+    return (f"to browse it: vigil web --data-dir {settings.data_dir}  then open "
+            f"http://{settings.web_host}:{settings.web_port}/ (the first start prints a one-time password "
+            "for the user 'admin' on stderr; `vigil users add NAME --role investigator` adds others)")

@@ -179,6 +179,10 @@ class Settings(BaseModel):
     web_secure_cookies: bool = Field(
         default=True, description="the session and CSRF cookies carry `Secure` (HTTPS or loopback only)"
     )
+    web_forwarded_allow_ips: str = Field(
+        default="",
+        description="addresses of the TLS proxy whose X-Forwarded-For names the client; empty: none",
+    )
     web_test_hooks: bool = Field(
         default=False, description="serve test-only routes (`GET /csp-report/count`); never in production"
     )

@@ -101,6 +101,13 @@ def listing_query(q: ListingQuery) -> dict[str, Any]:
         price["lte"] = float(q.price_max_eur)
     if price:
         filters.append({"range": {"price_eur": price}})
+    per_gram: dict[str, float] = {}
+    if q.price_per_gram_min_eur is not None:
+        per_gram["gte"] = float(q.price_per_gram_min_eur)
+    if q.price_per_gram_max_eur is not None:
+        per_gram["lte"] = float(q.price_per_gram_max_eur)
+    if per_gram:
+        filters.append({"range": {"price_per_gram_eur": per_gram}})
     for field, op, value in (
         ("last_seen", "gte", q.since),
         ("last_seen", "lte", q.until),

@@ -3,6 +3,7 @@ calls, cursor paging, errors as JSON, the OpenAPI document, and one audit entry 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -198,6 +199,24 @@ def test_raw_evidence_is_a_download_that_hashes_to_its_address(api: Api) -> None
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
+def test_raw_evidence_whose_bytes_were_altered_is_never_sent(api: Api) -> None:
+    from index.evidence import EvidenceVault
+
+    sha = api.listing["evidence"][0]
+    path = EvidenceVault(api.settings.evidence_dir).path_for(sha)
+    original = path.read_bytes()
+    try:
+        path.write_bytes(gzip.compress(b"<html>forged</html>"))
+        response = api.get(f"/evidence/{sha}/raw", "investigator")
+        assert response.status_code == 500
+        assert list(response.json()) == ["error"] and sha in response.json()["error"]
+        assert b"forged" not in response.content
+        info = api.json(f"/evidence/{sha}", "investigator")
+        assert info["intact"] is False and info == evidence_info(api.settings, sha)
+    finally:
+        path.write_bytes(original)
+
+
 def test_runs_markets_and_trends_answer_what_the_services_return(api: Api) -> None:
     assert api.json("/runs", "monitor") == list_runs(api.settings)
     market = api.listing["market"]
@@ -273,6 +292,26 @@ def test_the_openapi_document_is_valid_and_describes_every_endpoint(api: Api) ->
     assert {"market", "listing_id", "title", "price", "substances", "evidence"} <= set(listing)
 
 
+def test_every_answer_fits_the_schema_the_openapi_document_gives_for_it(api: Api) -> None:
+    """The answers are the services' dicts as they are: the document must describe them truly."""
+    from openapi_schema_validator import OAS31Validator
+
+    document = api.client.get("/openapi.json").json()
+    for url in endpoints(api):
+        if url.endswith("/raw"):
+            continue
+        path = next(p for p in document["paths"] if _matches(p, url.split("?")[0]))
+        schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        OAS31Validator({**schema, "components": document["components"]}).validate(api.json(url))
+
+
+def _matches(template: str, path: str) -> bool:
+    parts, wanted = template.split("/"), path.split("/")
+    if len(parts) != len(wanted):
+        return False
+    return all(p.startswith("{") or p == w for p, w in zip(parts, wanted, strict=True))
+
+
 def test_every_call_is_audited_with_user_path_and_case(api: Api) -> None:
     audit = AuditLog.open(api.settings)
     before = audit.count()
@@ -312,3 +351,24 @@ def test_api_answers_are_not_cached(api: Api) -> None:
     response = api.get("/runs")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_web_app_serves_the_api_at_api_v1(api: Api) -> None:
+    from vigil.web.app import create_app
+
+    with TestClient(create_app(api.settings)) as client:
+        document = client.get("/api/v1/openapi.json")
+        assert document.status_code == 200 and document.json()["info"]["title"] == "Vigil API"
+        auth = {"Authorization": f"Bearer {api.tokens['investigator']}", "X-Vigil-Case": "CASE-MOUNTED"}
+        assert client.get("/api/v1/search?limit=3").status_code == 401
+        got = client.get("/api/v1/search?q=ketamine&limit=3", headers=auth)
+        assert got.status_code == 200
+        assert got.json()["hits"] == search(api.settings, SearchRequest(text="ketamine", limit=3))["hits"]
+        sha = api.listing["evidence"][0]
+        raw = client.get(f"/api/v1/evidence/{sha}/raw", headers=auth)
+        assert raw.headers["content-type"] == "application/octet-stream"
+        assert raw.headers["Content-Disposition"] == f'attachment; filename="{sha}.bin"'
+        assert hashlib.sha256(raw.content).hexdigest() == sha
+    entry = AuditLog.open(api.settings).entries(limit=1)[0]
+    assert (entry["user"], entry["target"], entry["case"]) == (
+        "api-investigator", f"/api/v1/evidence/{sha}/raw", "CASE-MOUNTED")

@@ -21,7 +21,7 @@ from vigil.settings import Settings
 FILE = "audit.sqlite3"
 GENESIS = "0" * 64
 ACTIONS = ("login", "login_failed", "logout", "search", "view_listing", "view_vendor", "view_evidence",
-           "export", "api", "users")
+           "export", "api", "api_denied", "users")
 COLUMNS = ("id", "at", "user", "action", "target", "case_ref", "detail", "client")
 
 

@@ -27,7 +27,7 @@ class SavedSearchesMixin:
         if not title or len(title) > MAX_TITLE:
             raise UsageError(f"a saved search needs a title of 1 to {MAX_TITLE} characters")
         try:
-            encoded = json.dumps(params, sort_keys=True)
+            encoded = json.dumps(params)  # key order kept: it is the order the user gave
         except (TypeError, ValueError) as exc:
             raise UsageError(f"saved search parameters must be JSON values: {exc}") from None
         with db.connect(self.path, write=True) as conn:

@@ -208,7 +208,7 @@ def run(
     The simulated day's date is the crawl's clock. Exit codes as for `vigil crawl`.
     """
     from vigil.cli.summary import print_summary
-    from vigil.demo_run import run_demo
+    from vigil.demo_run import run_demo, web_hint
     from vigil.services.crawls import exit_code
 
     where = settings(data_dir=data_dir, config_dir=config_dir, log_level=log_level,
@@ -229,6 +229,7 @@ def run(
         prefix = "" if where.es_index_prefix == "vigil" else f" VIGIL_ES_INDEX_PREFIX={where.es_index_prefix}"
         url = where.es_url.split(",")[0]
         print(f"to search it: export VIGIL_STORE={where.store} VIGIL_ES_URL={url}{prefix}")
+    print(web_hint(where))
     raise typer.Exit(exit_code(outcomes))
 
 

@@ -43,9 +43,9 @@ COMMAND_MODULES = [
     "vigil.cli.es",
     "vigil.cli.index",
     "vigil.cli.trends",
-    "vigil.cli.web",
     "vigil.cli.users",
     "vigil.cli.audit",
+    "vigil.cli.web",
 ]
 
 #: Exceptions that are the user's to fix, and their exit codes.

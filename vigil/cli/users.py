@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli.common import ConfigDirOption, DataDirOption, JsonOption, print_json, settings
+from vigil import exit_codes
+from vigil.cli.common import ConfigDirOption, DataDirOption, JsonOption, fail, print_json, settings
 
 app = typer.Typer(
     help="Users of the web app and API: roles admin, monitor, investigator, compliance; argon2 "
@@ -22,7 +23,11 @@ def _password_from_stdin() -> str | None:
     """The password piped on standard input (its first line), or None on a terminal."""
     if sys.stdin is None or sys.stdin.isatty():
         return None
-    return sys.stdin.readline().rstrip("\r\n")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        fail("standard input is not a terminal and holds no password: pipe one in, or run on a "
+             "terminal to have one generated", exit_codes.USAGE)
+    return password
 
 
 def _show_once(what: str, secret: str) -> None:

@@ -38,7 +38,7 @@ def web(
     password = Accounts.open(where).ensure_admin()
     if password:
         print("first start: created the user 'admin' with the one-time password below; log in and "
-              "set a new one with `vigil users`", file=sys.stderr)
+              "set a new one with `vigil users password admin`", file=sys.stderr)
         print(f"  admin password: {password}", file=sys.stderr)
     if not is_loopback(where.web_host):
         print(f"warning: listening on {where.web_host}, not loopback: this is plain HTTP on the network. "
@@ -48,8 +48,9 @@ def web(
     shown = f"[{where.web_host}]" if ":" in where.web_host else where.web_host
     print(f"Vigil web app on http://{shown}:{where.web_port}/ (data: {where.data_dir}); Ctrl-C stops it",
           flush=True)
-    uvicorn.run(app, host=where.web_host, port=where.web_port, log_level="warning",
-                proxy_headers=False, server_header=False)
+    proxies = where.web_forwarded_allow_ips.strip()
+    uvicorn.run(app, host=where.web_host, port=where.web_port, log_level="warning", server_header=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 def is_loopback(host: str) -> bool:

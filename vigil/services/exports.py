@@ -23,10 +23,13 @@ MAX_EXPORT = 10_000
 MAX_SELECTION = 1_000
 
 
-def search_hits(settings: Settings, request: SearchRequest, limit: int = MAX_EXPORT) -> list[dict[str, Any]]:
-    """Every match of `request` (from its first page), in its order, up to `limit`."""
+def search_hits(
+    settings: Settings, request: SearchRequest, limit: int = MAX_EXPORT, page_size: int = 1000
+) -> list[dict[str, Any]]:
+    """Every match of `request` (from its first page), in its order, up to `limit`, read
+    `page_size` at a time with the search's cursor."""
     hits: list[dict[str, Any]] = []
-    page = replace(request, page=1, after="", facets=(), limit=min(1000, limit))
+    page = replace(request, page=1, after="", facets=(), limit=min(page_size, limit))
     while len(hits) < limit:
         result = search(settings, page)
         hits += result["hits"]

@@ -43,6 +43,8 @@ class SearchRequest:
     shipping_kinds: tuple[str, ...] = ()  # post, courier, parcel_locker, stealth, dead_drop...
     min_price: float | None = None
     max_price: float | None = None
+    min_price_per_gram: float | None = None  # EUR per gram, where the extraction worked one out
+    max_price_per_gram: float | None = None
     since: str | None = None
     until: str | None = None
     first_seen_since: str | None = None
@@ -112,7 +114,9 @@ def build_query(request: SearchRequest) -> ListingQuery:
     unknown_facets = [f for f in request.facets if f not in FACETS]
     if unknown_facets or not 1 <= request.facet_size <= 1000:
         raise UsageError(f"facets are {', '.join(FACETS)} (1 to 1000 values each), not {unknown_facets}")
-    for name, value in (("min price", request.min_price), ("max price", request.max_price)):
+    for name, value in (("min price", request.min_price), ("max price", request.max_price),
+                        ("min price per gram", request.min_price_per_gram),
+                        ("max price per gram", request.max_price_per_gram)):
         if value is not None and not (0 <= value < 1e12):
             raise UsageError(f"{name} must be a non-negative amount in EUR, not {value}")
     substances = tuple(canonical_substance(s) for s in request.substances)
@@ -130,6 +134,8 @@ def build_query(request: SearchRequest) -> ListingQuery:
         shipping_kinds=request.shipping_kinds,
         price_min_eur=None if request.min_price is None else Decimal(str(request.min_price)),
         price_max_eur=None if request.max_price is None else Decimal(str(request.max_price)),
+        price_per_gram_min_eur=_decimal(request.min_price_per_gram),
+        price_per_gram_max_eur=_decimal(request.max_price_per_gram),
         since=parse_date(request.since, "since"),
         until=parse_date(request.until, "until", end_of_day=True),
         first_seen_since=parse_date(request.first_seen_since, "first seen since"),
@@ -160,6 +166,10 @@ def canonical_substance(name: str) -> str:
     if len(resolved) == 1:
         return resolved[0]
     raise UsageError(f"unknown substance {name!r}: give a name the lexicon knows (e.g. ketamine)")
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _countries(values: tuple[str, ...], what: str) -> tuple[str, ...]:

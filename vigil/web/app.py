@@ -35,6 +35,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     _csp_report(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from vigil.web.api import build_api
+
+    app.mount("/api/v1", build_api(settings))
     return app
 
 
@@ -78,7 +81,12 @@ def _csp_report(app: FastAPI, settings: Settings) -> None:
     @app.post("/csp-report", include_in_schema=False)
     async def csp_report(request: Request) -> Response:
         """Browsers POST CSP violations here (no login: a report comes from any page)."""
-        body = (await request.body())[:MAX_CSP_REPORT]
+        body = b""
+        async for chunk in request.stream():  # read no more than a report needs
+            body += chunk
+            if len(body) >= MAX_CSP_REPORT:
+                break
+        body = body[:MAX_CSP_REPORT]
         try:
             report = json.loads(body or b"null")
         except ValueError:

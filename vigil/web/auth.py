@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from vigil.web.security import CASE_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token
@@ -109,12 +110,12 @@ def require(permission: str | None) -> Callable[[Request], Viewer]:
     return dependency
 
 
-async def check_csrf(request: Request, viewer: Viewer) -> dict[str, Any]:
+async def check_csrf(request: Request, viewer: Viewer) -> FormData:
     """The POSTed form, once its CSRF token is this session's."""
     form = await request.form()
     if not csrf_ok(web(request).key, "session", viewer.session_id, str(form.get("csrf", ""))):
         raise CsrfRefused()
-    return dict(form.multi_items()) | {"_multi": form}
+    return form
 
 
 def audit(request: Request, viewer: Viewer, action: str, target: str = "",

@@ -31,7 +31,8 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     from vigil.web.auth import NAV
 
     viewer = getattr(request.state, "viewer", None)
-    html = _ENV.get_template(name).render(viewer=viewer, nav=NAV, path=request.url.path, **context)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    html = _ENV.get_template(name).render(viewer=viewer, nav=NAV, path=request.url.path, here=here, **context)
     return HTMLResponse(html, status_code=status)
 
 

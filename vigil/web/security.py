@@ -20,6 +20,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vigil.services.errors import Unavailable
+
 #: The app's own pages: scripts, styles and frames from the app only; nothing inline.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; frame-src 'self'; "
@@ -79,10 +81,21 @@ def signing_key(folder: Path) -> bytes:
     path = folder / "secret.key"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temp = folder / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
-    return path.read_bytes()
+        try:  # whole or not at all, and the first of two starting apps wins
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    key = path.read_bytes()
+    if len(key) < 32:
+        raise Unavailable(f"{path}: the web app's key is damaged ({len(key)} bytes); "
+                          "delete it to make a new one (every session's forms then expire)")
+    return key
 
 
 def csrf_token(key: bytes, purpose: str, value: str) -> str:

@@ -6,8 +6,10 @@ answer stays exactly what the service returned while the OpenAPI document says w
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -199,3 +201,11 @@ class Trends(BaseModel):
     substances: list[str] = Field(description="the canonical substances asked (a class gives all of its own)")
     listings: list[SubstancePoint]
     prices: list[PricePoint]
+
+
+class Answer(JSONResponse):
+    """The service's dict as JSON, as is: the models above document it for OpenAPI, and
+    validating every listing of a page against them again would cost more than the search."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()

@@ -13,30 +13,30 @@ from vigil.services.sessions import session_status
 from vigil.services.trends import price_per_gram, substance_trend, trend_query
 from vigil.settings import Settings
 from vigil.web.api.auth import Caller, caller, settings_of
-from vigil.web.api.models import Market, Run, Trends
+from vigil.web.api.models import Answer, Market, Run, Trends
 
 router = APIRouter()
 
 
-@router.get("/runs", response_model=list[Run], response_model_exclude_unset=True, tags=["operations"])
+@router.get("/runs", response_model=list[Run], tags=["operations"])
 def get_runs(
     settings: Annotated[Settings, Depends(settings_of)],
     _: Annotated[Caller, Depends(caller("runs"))],
     market: Annotated[str | None, Query(description="only this market's runs")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="how many, newest first")] = 20,
-) -> list[dict[str, Any]]:
+) -> Answer:
     """The latest crawl runs, newest first: status, times, counts and full stats."""
-    return list_runs(settings, market, limit)
+    return Answer(list_runs(settings, market, limit))
 
 
-@router.get("/markets", response_model=list[Market], response_model_exclude_unset=True, tags=["operations"])
+@router.get("/markets", response_model=list[Market], tags=["operations"])
 def get_markets(
     settings: Annotated[Settings, Depends(settings_of)],
     _: Annotated[Caller, Depends(caller("markets"))],
     runs: Annotated[int, Query(ge=1, le=100, description="runs in each market's listings trend")] = 10,
-) -> list[dict[str, Any]]:
+) -> Answer:
     """Every configured market: state, last run, open alerts, and its session (never cookie values)."""
-    return markets_overview(settings, runs)
+    return Answer(markets_overview(settings, runs))
 
 
 def markets_overview(settings: Settings, runs: int = 10) -> list[dict[str, Any]]:
@@ -61,10 +61,11 @@ def get_trends(
     interval: Annotated[str, Query(description="day, week (from Monday, UTC) or all")] = "week",
     since: Annotated[str | None, Query(description="from this date (ISO)")] = None,
     until: Annotated[str | None, Query(description="up to this date, inclusive")] = None,
-) -> dict[str, Any]:
+) -> Answer:
     """Listings and vendors per substance and period, and the median price per gram per market."""
-    return trends(settings, substances=tuple(substance or ()), klass=klass, markets=tuple(market or ()),
-                  interval=interval, since=since, until=until)
+    found = trends(settings, substances=tuple(substance or ()), klass=klass, markets=tuple(market or ()),
+                   interval=interval, since=since, until=until)
+    return Answer(found)
 
 
 def trends(settings: Settings, *, substances: tuple[str, ...] = (), klass: str | None = None,

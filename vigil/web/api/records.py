@@ -16,7 +16,7 @@ from vigil.services.listings import listing_detail
 from vigil.services.vendors import vendor_profile
 from vigil.settings import Settings
 from vigil.web.api.auth import Caller, caller, settings_of
-from vigil.web.api.models import Error, EvidenceInfo, ListingDetail, VendorProfile
+from vigil.web.api.models import Answer, Error, EvidenceInfo, ListingDetail, VendorProfile
 
 router = APIRouter()
 
@@ -25,19 +25,19 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Error}}
 
 
 @router.get("/listings/{market}/{listing_id}", response_model=ListingDetail,
-            response_model_exclude_unset=True, responses=NOT_FOUND, tags=["listings"])
+            responses=NOT_FOUND, tags=["listings"])
 def get_listing(
     settings: Annotated[Settings, Depends(settings_of)],
     _: Annotated[Caller, Depends(caller("view"))],
     market: str,
     listing_id: str,
     feedback: Annotated[int, Query(ge=0, le=1000, description="newest feedback records to include")] = 100,
-) -> dict[str, Any]:
+) -> Answer:
     """A listing in full: fields, extraction, price and availability history, feedback, pages."""
-    return listing_detail(settings, market, listing_id, feedback=feedback)
+    return Answer(listing_detail(settings, market, listing_id, feedback=feedback))
 
 
-@router.get("/vendors/{market}/{alias}", response_model=VendorProfile, response_model_exclude_unset=True,
+@router.get("/vendors/{market}/{alias}", response_model=VendorProfile,
             responses=NOT_FOUND, tags=["vendors"])
 def get_vendor(
     settings: Annotated[Settings, Depends(settings_of)],
@@ -46,20 +46,20 @@ def get_vendor(
     alias: str,
     listings: Annotated[int, Query(ge=0, le=1000, description="newest listings to include")] = 100,
     feedback: Annotated[int, Query(ge=0, le=1000, description="newest feedback records to include")] = 100,
-) -> dict[str, Any]:
+) -> Answer:
     """A vendor: identifiers, PGP, contacts, crypto addresses, the same vendor elsewhere, listings."""
-    return vendor_profile(settings, market, alias, listings=listings, feedback=feedback)
+    return Answer(vendor_profile(settings, market, alias, listings=listings, feedback=feedback))
 
 
-@router.get("/evidence/{sha256}", response_model=EvidenceInfo, response_model_exclude_unset=True,
+@router.get("/evidence/{sha256}", response_model=EvidenceInfo,
             responses=NOT_FOUND, tags=["evidence"])
 def get_evidence(
     settings: Annotated[Settings, Depends(settings_of)],
     _: Annotated[Caller, Depends(caller("evidence"))],
     sha256: SHA256,
-) -> dict[str, Any]:
+) -> Answer:
     """A preserved page's metadata: URL, fetch time, status, size, whether it is intact, who cites it."""
-    return evidence_info(settings, sha256)
+    return Answer(evidence_info(settings, sha256))
 
 
 @router.get(

@@ -20,7 +20,7 @@ from vigil.services.errors import UsageError
 from vigil.services.search import SearchRequest, search
 from vigil.settings import Settings
 from vigil.web.api.auth import Caller, caller, settings_of
-from vigil.web.api.models import SearchPage
+from vigil.web.api.models import Answer, SearchPage
 
 router = APIRouter(tags=["search"])
 
@@ -69,7 +69,7 @@ def page(settings: Settings, request: SearchRequest, cursor: str = "") -> dict[s
     return out
 
 
-@router.get("/search", response_model=SearchPage, response_model_exclude_unset=True)
+@router.get("/search", response_model=SearchPage)
 def search_listings(
     settings: Annotated[Settings, Depends(settings_of)],
     _: Annotated[Caller, Depends(caller("search"))],
@@ -92,7 +92,7 @@ def search_listings(
     facet: Annotated[list[str] | None, Query(description=f"count matches by: {', '.join(FACETS)}")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     cursor: Annotated[str, Query(description="the next_cursor of the previous page")] = "",
-) -> dict[str, Any]:
+) -> Answer:
     """Search listings with the filters of `vigil search`; page with `cursor`."""
     request = SearchRequest(
         text=q, substances=tuple(substance or ()), classes=tuple(klass or ()), markets=tuple(market or ()),
@@ -101,4 +101,4 @@ def search_listings(
         max_price=max_price, since=since, until=until, first_seen_since=first_seen_since, status=status,
         sort=sort, limit=limit, facets=tuple(facet or ()),
     )
-    return page(settings, request, cursor)
+    return Answer(page(settings, request, cursor))

@@ -33,7 +33,7 @@ async def export_selection(request: Request, fmt: str,
                            viewer: Viewer = Depends(require("export"))) -> Response:  # noqa: B008
     _check(fmt)
     form = await check_csrf(request, viewer)
-    keys = [_key(value) for value in form["_multi"].getlist("sel")]
+    keys = [_key(value) for value in form.getlist("sel")]
     if not keys:
         raise UsageError("select at least one listing to export (the boxes beside the results)")
     hits = selected(web(request).settings, keys)

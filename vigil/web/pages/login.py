@@ -11,6 +11,7 @@ import secrets
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from vigil.web.auth import (
     Viewer,
@@ -62,7 +63,9 @@ async def login(request: Request) -> Response:
         response = _form(request, next_path, f"Too many failed logins: try again in {wait} seconds.", 429)
         response.headers["Retry-After"] = str(wait)
         return response
-    user = state.accounts.check_password(name, password) if name and password else None
+    # argon2 takes tens of milliseconds: off the event loop, so other requests go on meanwhile
+    accounts = state.accounts
+    user = await run_in_threadpool(accounts.check_password, name, password) if name and password else None
     if user is None:
         state.limiter.failed(*keys)
         state.audit_log.record(name, "login_failed", name, client=client)

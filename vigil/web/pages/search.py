@@ -22,29 +22,31 @@ FACETS = ("substance", "class", "market", "vendor", "ships_from", "ships_to")
 #: query parameter -> SearchRequest field, for the repeatable filters (one facet each).
 MULTI = {"substance": "substances", "class": "classes", "market": "markets", "vendor": "vendors",
          "ships_from": "ships_from", "ships_to": "ships_to"}
-SINGLE = ("q", "first_seen_since", "since", "until", "min_price", "max_price", "status", "sort", "page")
+SINGLE = ("q", "first_seen_since", "since", "until", "min_price", "max_price", "min_ppg", "max_ppg", "status",
+          "sort", "page")
+SAVED_KEYS = {*MULTI, *SINGLE} - {"page"}
+PAGING = ("page", "after")  # where in the results, not what is searched
 SORTS = (("relevance", "relevance"), ("-last_seen", "last seen, newest"),
          ("-first_seen", "first seen, newest"), ("first_seen", "first seen, oldest"),
          ("price", "price, lowest"), ("-price", "price, highest"))
 
 
-def search_request(params: QueryParams | dict[str, Any], *, limit: int = PAGE_SIZE,
+def search_request(params: QueryParams, *, limit: int = PAGE_SIZE,
                    facets: tuple[str, ...] = ()) -> SearchRequest:
     """The search a query string asks for; UsageError names a bad value."""
     def many(name: str) -> tuple[str, ...]:
-        values = params.getlist(name) if isinstance(params, QueryParams) else _as_list(params.get(name))
-        return tuple(v.strip() for v in values if v and v.strip())
+        return tuple(v.strip() for v in params.getlist(name) if v.strip())
 
     def one(name: str) -> str:
-        value = params.get(name)
-        value = value[-1] if isinstance(value, list) else value
-        return (value or "").strip()
+        return (params.get(name) or "").strip()
 
     return SearchRequest(
         text=one("q"),
         **{field: many(name) for name, field in MULTI.items()},
         min_price=_number(one("min_price"), "minimum price"),
         max_price=_number(one("max_price"), "maximum price"),
+        min_price_per_gram=_number(one("min_ppg"), "minimum price per gram"),
+        max_price_per_gram=_number(one("max_ppg"), "maximum price per gram"),
         first_seen_since=one("first_seen_since") or None,
         since=one("since") or None,
         until=one("until") or None,
@@ -52,6 +54,7 @@ def search_request(params: QueryParams | dict[str, Any], *, limit: int = PAGE_SI
         sort=one("sort") or "relevance",
         limit=limit,
         page=int(_number(one("page"), "page") or 1),
+        after=one("after"),  # beyond the numbered pages: the cursor of the page before
         facets=facets,
     )
 
@@ -63,10 +66,13 @@ def search_page(request: Request, viewer: Viewer = Depends(require("search"))) -
     search_req = search_request(params, facets=FACETS)
     result = search(web(request).settings, search_req)
     query = _query(params)
-    audit(request, viewer, "search", query, {"total": result["total"], "page": search_req.page})
-    pages = _pages(result["total"], search_req.page, search_req.limit)
+    audit(request, viewer, "search", query, {"total": result["total"], "page": search_req.page,
+                                             "after": search_req.after or None})
+    pages = [] if search_req.after else _pages(result["total"], search_req.page, search_req.limit)
+    last_numbered = pages and pages[-1][1] and search_req.page * search_req.limit < result["total"]
+    deeper = result["next_after"] if search_req.after or last_numbered else None
     return page(request, "search.html", title="Search", result=result, req=search_req, asked=asked,
-                query=query, facets=_facets(params, result.get("facets", {})), pages=pages,
+                query=query, deeper=deeper, facets=_facets(params, result.get("facets", {})), pages=pages,
                 statuses=STATUSES, sorts=SORTS, selected=_selected(params),
                 saved=[{**s, "query": saved_query(s["params"])}
                        for s in web(request).accounts.saved_searches(viewer.name)])
@@ -78,8 +84,8 @@ async def save_search(request: Request, viewer: Viewer = Depends(require("search
     title = str(form.get("title", "")).strip()[:200]
     params = QueryParams(str(form.get("query", "")))
     search_request(params)  # refuse a search that could not run
-    kept = {k: params.getlist(k) for k in (*MULTI, *SINGLE) if k != "page" and params.getlist(k)}
-    web(request).accounts.save_search(viewer.name, title or _query(params) or "everything", kept)
+    kept = urlencode([(k, v) for k, v in params.multi_items() if k in SAVED_KEYS and v])
+    web(request).accounts.save_search(viewer.name, title or kept or "everything", {"query": kept})
     return RedirectResponse("/search?" + _query(params), status_code=303)
 
 
@@ -92,12 +98,13 @@ async def delete_saved(request: Request, search_id: int,
 
 
 def saved_query(params: dict[str, Any]) -> str:
-    return urlencode([(k, v) for k, values in params.items() for v in _as_list(values)])
+    """The query string of a saved search (kept as one string, so the filters keep their order)."""
+    return str(QueryParams(str(params.get("query", ""))))
 
 
 def _query(params: QueryParams) -> str:
     """The query string without the page number (for links, exports and the audit log)."""
-    return urlencode([(k, v) for k, v in params.multi_items() if k != "page" and v != ""])
+    return urlencode([(k, v) for k, v in params.multi_items() if k not in PAGING and v != ""])
 
 
 def _selected(params: QueryParams) -> dict[str, set[str]]:
@@ -105,19 +112,12 @@ def _selected(params: QueryParams) -> dict[str, set[str]]:
 
 
 def _facets(params: QueryParams, counts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Each facet's values with their counts and the link that adds or removes the value."""
-    base = [(k, v) for k, v in params.multi_items() if k != "page" and v != ""]
-    out = []
-    for name in FACETS:
-        values = []
-        for item in counts.get(name, []):
-            value = str(item["value"])
-            on = (name, value) in base
-            link = [p for p in base if p != (name, value)] if on else [*base, (name, value)]
-            values.append({"value": value, "count": item["count"], "on": on,
-                           "href": "/search?" + urlencode(link)})
-        out.append({"name": name, "label": name.replace("_", " "), "options": values})
-    return out
+    """Each facet's values with their counts and whether the query already filters on it."""
+    chosen = set(params.multi_items())
+    return [{"name": name, "label": name.replace("_", " "),
+             "options": [{"value": str(item["value"]), "count": item["count"],
+                          "on": (name, str(item["value"])) in chosen} for item in counts.get(name, [])]}
+            for name in FACETS]
 
 
 def _pages(total: int, current: int, limit: int) -> list[tuple[int, bool]]:
@@ -133,9 +133,3 @@ def _number(value: str, what: str) -> float | None:
         return float(value)
     except ValueError:
         raise UsageError(f"{what} must be a number, not {value!r}") from None
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]

@@ -17,7 +17,7 @@ from vigil.web.render import page
 router = APIRouter()
 
 
-@router.get("/vendors/{market}/{alias:path}")  # an alias may hold "/" (%2F)
+@router.get("/vendors/{market}/{alias:path}")
 def vendor_page(request: Request, market: str, alias: str,
                 viewer: Viewer = Depends(require("view"))) -> Response:  # noqa: B008
     vendor = vendor_profile(web(request).settings, market, alias)

@@ -18,7 +18,11 @@
       height: 240,
       series: [{}].concat(series),
       axes: [{}].concat(extraAxes || [{}]),
-      scales: { x: { time: true } }
+      scales: {
+        // one point in time: a week either side, not uPlot's default span of years
+        x: { time: true, range: function (u, min, max) { return min === max ? [min - 604800, max + 604800] : [min, max]; } },
+        avail: { range: [0, 1.05] }
+      }
     };
   }
 
@@ -45,9 +49,19 @@
     }
   }
 
+  // A facet checkbox runs the search at once (without script, the Search button does).
+  function autoSubmit() {
+    var form = document.getElementById("search-form");
+    if (!form) { return; }
+    form.addEventListener("change", function (event) {
+      if (event.target.closest && event.target.closest("fieldset.facet")) { form.submit(); }
+    });
+  }
+
   function init() {
     var charts = document.querySelectorAll("[data-chart]");
     for (var i = 0; i < charts.length; i++) { draw(charts[i]); }
+    autoSubmit();
   }
 
   if (document.readyState === "loading") {

@@ -14,6 +14,7 @@ import re
 import unicodedata
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,7 +73,7 @@ def expect_text(text: str, value: str, where: str) -> None:
 
 
 def test_search_pages_show_every_hostile_title_and_vendor_as_text(
-    browsing: tuple[Any, Guard], web_app: WebApp, hostile_index: HostileIndex
+    browsing: tuple[Any, Guard], web_app: WebApp, hostile_index: HostileIndex, screenshots: Path
 ) -> None:
     page, guard = browsing
     seen = ""
@@ -80,6 +81,8 @@ def test_search_pages_show_every_hostile_title_and_vendor_as_text(
         path = f"/search?market=nightowl&status=any&sort=first_seen&page={number}"
         text = visit(page, guard, web_app, path)
         seen += " " + squash(page.locator("table.hits").inner_text())
+        if number == 1:
+            page.screenshot(path=str(screenshots / "hostile-search.png"), full_page=True)
         if page.locator(f"nav.pages a:text-is('{number + 1}')").count() == 0:
             break
     assert text  # the last page rendered
@@ -96,7 +99,7 @@ def test_search_pages_show_every_hostile_title_and_vendor_as_text(
 
 
 def test_listing_and_evidence_pages_keep_every_payload_inert(
-    browsing: tuple[Any, Guard], web_app: WebApp, hostile_index: HostileIndex
+    browsing: tuple[Any, Guard], web_app: WebApp, hostile_index: HostileIndex, screenshots: Path
 ) -> None:
     page, guard = browsing
     settings = load_settings(environ={}, data_dir=hostile_index.data)
@@ -106,12 +109,16 @@ def test_listing_and_evidence_pages_keep_every_payload_inert(
         truth = hostile_index.listings[listing_id]
         stored = listing_detail(settings, "nightowl", listing_id)
         text = visit(page, guard, web_app, f"/listings/nightowl/{listing_id}")
+        if listing_id == listings[0]:
+            page.screenshot(path=str(screenshots / "hostile-listing.png"), full_page=True)
         expect_text(text, truth.title, f"listing {listing_id}")
         expect_text(text, stored["description"].split("\n")[0], f"listing {listing_id} description")
         expect_text(text, truth.vendor, f"listing {listing_id} vendor")
         own = [p for p in stored["pages"] if p["url"].rstrip("/").endswith(f"/listing/{listing_id}")]
         assert own, stored["pages"]
         text = visit(page, guard, web_app, f"/evidence/{own[0]['sha256']}")
+        if listing_id == listings[0]:
+            page.screenshot(path=str(screenshots / "hostile-evidence.png"), full_page=True)
         frame = page.locator("iframe#capture")
         assert frame.get_attribute("sandbox") is not None
         assert "allow-scripts" not in (frame.get_attribute("sandbox") or "")

@@ -133,6 +133,8 @@ def test_listing_and_evidence_pages_keep_every_payload_inert(
             first = h.payload.split("\n")[0]
             needle = shown(first if h.raw else html.escape(first))  # as nightowl served it
             assert needle in squash(source), f"evidence of {listing_id}: {needle!r} not in the source"
+    # the raw markup was live in the sandbox, and its CSP, not luck, kept it from the network
+    assert any("198.51.100.7" in url and failure == "csp" for url, _, failure in guard.blocked)
 
 
 def test_vendor_pages_of_hostile_aliases(

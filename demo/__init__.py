@@ -28,14 +28,19 @@ def novel_substances(seed: int, listings: int, day: int) -> set[str]:
     return {t.substance for mt in truth.values() for t in mt.listings.values() if t.novel and t.substance}
 
 
-def truth_json(seed: int = 7, listings: int = 40, day: int = 1, market: str | None = None) -> dict[str, Any]:
-    """The truth on `day` as a JSON-able dict (what `vigil demo truth` prints)."""
-    truth = World(seed=seed, listings=listings, day=day).truth(market)
+def truth_json(seed: int = 7, listings: int = 40, day: int = 1, market: str | None = None,
+               hostile: bool = False) -> dict[str, Any]:
+    """The truth on `day` as a JSON-able dict (what `vigil demo truth` prints); a hostile
+    world's also lists each hostile payload and where it is shown (demo.hostile)."""
+    world = World(seed=seed, listings=listings, day=day, hostile=hostile)
+    truth = world.truth(market)
     novel = {t.substance for mt in truth.values() for t in mt.listings.values() if t.novel and t.substance}
     out: dict[str, Any] = {
         "seed": seed, "listings": listings, "day": day, "date": day_date(day).isoformat(),
         "novel_substances": sorted(novel), "markets": to_jsonable(truth),
     }
+    if hostile:
+        out["hostile"] = to_jsonable([h for h in world.hostile_truth() if market in (None, h.market)])
     if day > 1:
         out["changes_since_previous_day"] = to_jsonable(
             {m: c for m, c in changes(seed, listings, day - 1, day).items() if market in (None, m)})

@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--seed", type=int, default=7)
         p.add_argument("--listings", type=int, default=40)
         p.add_argument("--day", type=int, default=1)
+        p.add_argument("--hostile", action="store_true",
+                       help="nightowl also shows the hostile corpus (XSS, Unicode: demo/hostile.py)")
     sub.choices["truth"].add_argument("--market", choices=MARKETS)
     serve = sub.choices["serve"]
     serve.add_argument("--host", default="127.0.0.1")
@@ -29,14 +31,14 @@ def main(argv: list[str] | None = None) -> int:
                        help="markup generation: 2 renames rc-labor's vendor markup (a layout change)")
     args = parser.parse_args(argv)
     if args.command == "truth":
-        print(json.dumps(truth_json(args.seed, args.listings, args.day, args.market), ensure_ascii=False,
-                         indent=1))
+        truth = truth_json(args.seed, args.listings, args.day, args.market, args.hostile)
+        print(json.dumps(truth, ensure_ascii=False, indent=1))
         return 0
     from demo.server import start
 
     ports = {m: args.base_port + n + 1 for n, m in enumerate(MARKETS)} if args.base_port else None
     world = World(args.seed, args.listings, args.day, args.interstitial_rate,
-                  session_lifetime=args.session_lifetime, layout=args.layout)
+                  session_lifetime=args.session_lifetime, layout=args.layout, hostile=args.hostile)
     handle = start(world, args.host, ports)
     for market, url in handle.urls.items():
         print(f"{market}: {url}")

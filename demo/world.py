@@ -12,10 +12,12 @@ import math
 import random
 import re
 import unicodedata
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from demo import hostile as hostile_corpus
 from demo.catalog import (
     BY_KEY,
     LANGUAGE_COUNTRIES,
@@ -32,6 +34,8 @@ from demo.models import Changes, ListingTruth, MarketTruth, VendorTruth
 from demo.trade import Trade
 
 MARKETS = ("nightowl", "swapbay", "rc-labor")
+#: The market that shows the hostile corpus (demo.hostile) in a `World(hostile=True)`.
+HOSTILE_MARKET = "nightowl"
 #: Served by the demo as dark markets: under an onion name, through a SOCKS5 stand-in for Tor.
 DARK_MARKETS = ("nightowl",)
 RENDER = {"nightowl": "static", "swapbay": "browser", "rc-labor": "static"}
@@ -121,11 +125,12 @@ CATEGORY_NAMES = {slug: name for slug, name, *_ in NIGHTOWL_CATEGORIES}
 class MarketSim:
     """One market's listings and vendors as functions of (seed, index, day)."""
 
-    def __init__(self, seed: int, market: str, listings: int) -> None:
+    def __init__(self, seed: int, market: str, listings: int, hostile: bool = False) -> None:
         if market not in MARKETS:
             raise KeyError(market)
         self.seed = seed
         self.market = market
+        self.hostile = hostile and market == HOSTILE_MARKET
         self.n = max(1, listings)
         self.per_day = max(1, round(self.n * APPEAR_RATE))
         self.currency = CURRENCY[market]
@@ -135,6 +140,50 @@ class MarketSim:
         self.vendor = lru_cache(maxsize=8192)(self._vendor)
         self._alias_index: dict[str, int] | None = None
         self.trade = Trade(seed, market, unit_hash) if market == "nightowl" else None
+        self._hostile_k = self._hostile_listings() if self.hostile else {}
+
+    # -- the hostile corpus (demo.hostile) --------------------------------------------------
+    def _hostile_listings(self) -> dict[int, int]:
+        """Listing index -> payload number: the first day-1 listings that sell a drug."""
+        out: dict[int, int] = {}
+        for i in range(self.n):
+            if len(out) == len(hostile_corpus.TITLE_PAYLOADS):
+                break
+            product, _ = self._product(i, random.Random(f"{self.seed}:{self.market}:{i}"))
+            if product.substance is not None:
+                out[i] = len(out)
+        return out
+
+    def hostile_k(self, i: int) -> int | None:
+        """The payload number of listing i, None for a listing without payloads."""
+        return self._hostile_k.get(i)
+
+    def raw_description(self, i: int) -> bool:
+        """Does the market show listing i's description unescaped (careless HTML)?"""
+        k = self.hostile_k(i)
+        return k is not None and hostile_corpus.raw_description(k)
+
+    def _hostile_vendors(self) -> range:
+        """Vendor indices with hostile aliases: those not shared with another market."""
+        top = min(self.vendor_count, self.shared_count + len(hostile_corpus.VENDOR_PAYLOADS))
+        return range(self.shared_count, top) if self.hostile else range(0)
+
+    def hostile_truth(self, day: int) -> list[hostile_corpus.HostileTruth]:
+        """Every payload the market shows on `day`, with the listing or vendor showing it."""
+        out: list[hostile_corpus.HostileTruth] = []
+        for i, k in sorted(self._hostile_k.items()):
+            if not self.active(i, day):
+                continue
+            lid = self.listing_id(i)
+            out.append(hostile_corpus.HostileTruth(self.market, "title", hostile_corpus.TITLE_PAYLOADS[k],
+                                                   False, listing_id=lid))
+            payload = hostile_corpus.DESCRIPTION_PAYLOADS[k % len(hostile_corpus.DESCRIPTION_PAYLOADS)]
+            out.append(hostile_corpus.HostileTruth(self.market, "description", payload,
+                                                   self.raw_description(i), listing_id=lid))
+        for j in self._hostile_vendors():
+            out.append(hostile_corpus.HostileTruth(self.market, "vendor", self.aliases()[j], False,
+                                                   vendor=self.aliases()[j]))
+        return out
 
     # -- lifetime -------------------------------------------------------------------------
     def max_index(self, day: int) -> int:
@@ -231,6 +280,10 @@ class MarketSim:
             lid, path = slug, f"/produkt/{slug}/"
         else:
             vendor_i = rng.randrange(self.vendor_count)
+            k = self.hostile_k(i)
+            hostile_vendors = self._hostile_vendors()
+            if k is not None and hostile_vendors:
+                vendor_i = hostile_vendors[k % len(hostile_vendors)]
             vendor = self.vendor(vendor_i)
             style = "darknet" if self.market == "nightowl" else "classified"
             lang = vendor.language if rng.random() < 0.8 else None
@@ -238,6 +291,9 @@ class MarketSim:
             ships_from = None if r < 0.08 else ("EU" if r < 0.12 else vendor.country)
             ships_to = rng.choice(SHIPS_TO_CHOICES)
             draft = compose(product, style, rng, vendor.alias, ships_from, list(vendor.contacts), lang)
+            if k is not None:
+                draft = replace(draft, title=hostile_corpus.title(k, draft.title),
+                                description=hostile_corpus.description(k, draft.description))
             lid = self.listing_id(i)
             path = f"/listing/{lid}/" if self.market == "nightowl" else f"/item/{lid}"
         jitter = rng.uniform(0.85, 1.25)
@@ -289,7 +345,13 @@ class MarketSim:
 
     # -- vendors --------------------------------------------------------------------------
     def aliases(self) -> tuple[str, ...]:
-        return vendor_aliases(self.seed, self.market, self.vendor_count, self.shared_count)
+        plain = vendor_aliases(self.seed, self.market, self.vendor_count, self.shared_count)
+        if not self.hostile:
+            return plain
+        names = list(plain)
+        for n, j in enumerate(self._hostile_vendors()):
+            names[j] = hostile_corpus.VENDOR_PAYLOADS[n]
+        return tuple(names)
 
     def _vendor(self, j: int) -> Vendor:
         rng = random.Random(f"{self.seed}:{self.market}:vendor:{j}")
@@ -301,6 +363,8 @@ class MarketSim:
         language = weighted(rng, LANGUAGE_WEIGHTS[style])
         country = rng.choice(LANGUAGE_COUNTRIES[language])
         alias = self.aliases()[j]
+        # contacts and the PGP key's user id come from the plain alias, even for a hostile one
+        plain = vendor_aliases(self.seed, self.market, self.vendor_count, self.shared_count)[j]
         shared = j < self.shared_count
         other_market = "swapbay" if self.market == "nightowl" else "nightowl"
         other: tuple[tuple[str, str], ...] = ()
@@ -314,15 +378,15 @@ class MarketSim:
                       vendor_aliases(self.seed, other_market, self.vendor_count, self.shared_count)[j]),)
             language = "en" if self.market == "nightowl" else rng.choice(("en", "de", "nl"))
         else:
-            armor, fpr = pgp_key(rng, f"{alias} <{alias.lower()}@protonmail.com>")
-            telegram = contacts_for(alias, rng, ("telegram",))
+            armor, fpr = pgp_key(rng, f"{plain} <{plain.lower()}@protonmail.com>")
+            telegram = contacts_for(plain, rng, ("telegram",))
         if self.market == "nightowl":
             kinds = tuple(k for k in ("wickr", "session", "xmpp") if rng.random() < 0.7) or ("session",)
         else:
             kinds = tuple(k for k in ("wickr", "signal", "email") if rng.random() < 0.6) or ("signal",)
             if not shared:
                 armor, fpr = None, None
-        contacts = (*telegram, *contacts_for(alias, rng, kinds))
+        contacts = (*telegram, *contacts_for(plain, rng, kinds))
         level = rng.randint(1, 12)
         fb_pos = rng.randint(level * 8, level * 90)
         return Vendor(j, alias, language, country, contacts, armor, fpr, btc_address(rng), level, fb_pos,
@@ -335,7 +399,7 @@ class MarketSim:
 
     def vendor_path(self, alias: str) -> str:
         if self.market == "nightowl":
-            return f"/vendor/{alias}/"
+            return f"/vendor/{urllib.parse.quote(alias, safe='')}/"
         if self.market == "swapbay":
             return f"/user/{alias}"
         return "/kontakt/"
@@ -422,7 +486,8 @@ class World:
     """The three sample markets on one simulator day (`day` may be moved while serving)."""
 
     def __init__(self, seed: int = 7, listings: int = 40, day: int = 1, interstitial_rate: float = 0.1,
-                 captcha_always: bool = False, session_lifetime: int = 0, layout: int = 1) -> None:
+                 captcha_always: bool = False, session_lifetime: int = 0, layout: int = 1,
+                 hostile: bool = False) -> None:
         if day < 1:
             raise ValueError("day starts at 1")
         check_layout(layout)
@@ -438,12 +503,18 @@ class World:
         # a market's redesign does, so that its configured selector finds nothing; may be changed
         # while serving
         self.layout = layout
-        self.markets = {m: MarketSim(seed, m, listings) for m in MARKETS}
+        # nightowl also shows the hostile corpus (demo.hostile): XSS, markup and Unicode payloads
+        self.hostile = hostile
+        self.markets = {m: MarketSim(seed, m, listings, hostile) for m in MARKETS}
 
     def truth(self, market: str | None = None) -> dict[str, MarketTruth]:
         """Market id -> truth on `self.day` (one market if named)."""
         names = [market] if market else list(MARKETS)
         return {m: self.markets[m].truth(self.day) for m in names}
+
+    def hostile_truth(self) -> list[hostile_corpus.HostileTruth]:
+        """Every hostile payload shown on `self.day` (empty unless `hostile`)."""
+        return [h for sim in self.markets.values() for h in sim.hostile_truth(self.day)]
 
 
 #: What each layout generation changes, against layout 1: (market, field, what changed).

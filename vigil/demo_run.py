@@ -54,7 +54,7 @@ def demo_login_cookies(
 
 def run_demo(
     settings: Settings, *, seed: int, listings: int, day: int, interstitial_rate: float,
-    markets: list[str] | None = None,
+    markets: list[str] | None = None, hostile: bool = False,
 ) -> tuple[list[CrawlOutcome], dict[str, str]]:
     """Serve the sample markets, crawl every one (swapbay through Chromium, nightowl through a
     SOCKS5 stand-in for Tor), return the outcomes."""
@@ -64,7 +64,7 @@ def run_demo(
     preflight(settings)
     configs = [load_market(settings.markets_dir, m) for m in MARKETS if m in (markets or MARKETS)]
     check_browser(settings, configs)  # swapbay renders in Chromium: no Chromium, no demo
-    world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate)
+    world = World(seed=seed, listings=listings, day=day, interstitial_rate=interstitial_rate, hostile=hostile)
     handle = start(world, host="127.0.0.1")
     socks = dark_proxy(handle).start()
     try:

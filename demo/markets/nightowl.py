@@ -30,8 +30,13 @@ COOKIE = "owl_session"
 PER_PAGE = 30
 _LISTING = re.compile(r"^/listing/(\d+)/?$")
 _LISTING_TAB = re.compile(r"^/listing/(\d+)/(feedback|terms)/?$")
-_VENDOR = re.compile(r"^/vendor/([A-Za-z0-9_.\-]+)/?$")
+_VENDOR = re.compile(r"^/vendor/(.+?)/?$", re.S)  # the path comes percent-decoded
 _CATEGORY = re.compile(r"^/category/([a-z0-9\-]+)/?$")
+
+
+def vendor_href(alias: str) -> str:
+    """The vendor page's path, percent-encoded (hostile aliases carry any character)."""
+    return esc(f"/vendor/{urllib.parse.quote(alias, safe='')}/")
 
 
 def btc(usd: object) -> str:
@@ -221,7 +226,7 @@ class NightOwl:
   <a href="{t.path}"><img class="thumb" src="/img/l/{t.id}-s.jpg" alt=""></a>
   <div class="offer-main">
     <div class="offer-title"><a href="{t.path}">{esc(t.title)}</a></div>
-    <div class="offer-vendor"><a class="vendor-link" href="/vendor/{esc(v.alias)}/">{esc(v.alias)}</a>
+    <div class="offer-vendor"><a class="vendor-link" href="{vendor_href(v.alias)}">{esc(v.alias)}</a>
       [<b class="fb-pos">+{v.fb_pos}</b>|<b class="fb-neg">&minus;{v.fb_neg}</b>]
       <span class="lvl">Level {v.level}</span></div>
     <div class="offer-ship">Ships from: <span class="ships-from">{esc(country_name(t.ships_from))}</span></div>
@@ -249,7 +254,7 @@ class NightOwl:
     <span class="btc">BTC {btc(t.price)}</span> <span class="xmr">XMR {xmr(t.price)}</span></div>
   {trade.trade_box(t)}
   <table class="offer-facts">
-    <tr><th>Vendor</th><td><a class="vendor-link" href="/vendor/{esc(v.alias)}/">{esc(v.alias)}</a>
+    <tr><th>Vendor</th><td><a class="vendor-link" href="{vendor_href(v.alias)}">{esc(v.alias)}</a>
       [<b class="fb-pos">+{v.fb_pos}</b>|<b class="fb-neg">&minus;{v.fb_neg}</b>] <span class="lvl">Level {v.level}</span></td></tr>
     <tr><th>Category</th><td><a href="/category/{slug}/">{esc(t.category)}</a></td></tr>
     <tr><th>Class</th><td>{"Digital" if t.substance is None and "Guide" in t.category else "Physical"}</td></tr>
@@ -265,8 +270,14 @@ class NightOwl:
             body += trade.terms_tab(t)
         else:
             body += f"""<h3>Listing Details</h3>
-<div class="offer-description">{multiline(t.description)}</div>"""
+<div class="offer-description">{self._description(i, t.description)}</div>"""
         return page(self._layout(t.title, body))
+
+    def _description(self, i: int, text: str) -> str:
+        """Escaped, except the hostile listings whose vendor HTML the market shows raw."""
+        if self.sim.raw_description(i):
+            return "<br>\n".join(text.split("\n"))
+        return multiline(text)
 
     def _vendor(self, alias: str) -> Response:
         j = self.sim.vendor_index(alias)

@@ -32,6 +32,10 @@ DayOption = Annotated[int, typer.Option(min=1, help="Simulator day (1 = 2026-01-
 RateOption = Annotated[
     float, typer.Option(min=0.0, max=1.0, help="Share of nightowl requests answered by a queue page.")
 ]
+HostileOption = Annotated[
+    bool, typer.Option("--hostile", help="nightowl also shows the hostile corpus: XSS, markup and "
+                       "Unicode payloads in titles, descriptions and vendor names (demo/hostile.py).")
+]
 LifetimeOption = Annotated[
     int, typer.Option(min=0, help="nightowl pages a login opens before its session expires (0: never).")
 ]
@@ -57,6 +61,7 @@ def serve(
                           "(a layout change the next crawl's health check reports).")
     ] = 1,
     config_dir: ConfigDirOption = None,
+    hostile: HostileOption = False,
 ) -> None:
     """Serve the three sample markets until Ctrl-C, and say how to get nightowl's session."""
     from demo import MARKETS, World
@@ -66,7 +71,8 @@ def serve(
 
     where = settings(config_dir=config_dir)
     ports = {m: base_port + n + 1 for n, m in enumerate(MARKETS)} if base_port else None
-    world = World(seed, listings, day, interstitial_rate, session_lifetime=session_lifetime, layout=layout)
+    world = World(seed, listings, day, interstitial_rate, session_lifetime=session_lifetime, layout=layout,
+                  hostile=hostile)
     handle = start(world, host, ports)
     proxy = dark_proxy(handle)
     socks = SocksServer(routes=proxy.routes, host=host, port=base_port).start()
@@ -163,6 +169,7 @@ def truth(
     market: Annotated[
         str | None, typer.Option(help="Only this market (nightowl, swapbay, rc-labor).")
     ] = None,
+    hostile: HostileOption = False,
 ) -> None:
     """Print the simulator's ground truth for a day as JSON."""
     from demo import MARKETS, truth_json
@@ -170,7 +177,7 @@ def truth(
     if market is not None and market not in MARKETS:
         typer.echo(f"error: unknown market {market!r}; one of {', '.join(MARKETS)}", err=True)
         raise typer.Exit(2)
-    typer.echo(json.dumps(truth_json(seed, listings, day, market), ensure_ascii=False, indent=1))
+    typer.echo(json.dumps(truth_json(seed, listings, day, market, hostile), ensure_ascii=False, indent=1))
 
 
 @demo_app.command("run")
@@ -194,6 +201,7 @@ def run(
         list[str] | None,
         typer.Option(help="Crawl only this sample market (repeatable; default: all three)."),
     ] = None,
+    hostile: HostileOption = False,
 ) -> None:
     """Serve the sample markets, log in, crawl them all (swapbay through Chromium), summarise.
 
@@ -213,7 +221,7 @@ def run(
     if unknown:
         fail(f"unknown sample market(s) {', '.join(unknown)}; any of {', '.join(MARKETS)}", exit_codes.USAGE)
     outcomes, urls = run_demo(where, seed=seed, listings=listings, day=day,
-                              interstitial_rate=interstitial_rate, markets=market or None)
+                              interstitial_rate=interstitial_rate, markets=market or None, hostile=hostile)
     print(f"sample markets (day {day}, seed {seed}): "
           + ", ".join(f"{m} {u}" for m, u in urls.items()))
     print_summary(where, outcomes)

@@ -167,9 +167,12 @@ def facets(conn: sqlite3.Connection, query: ListingQuery, fields: tuple[str, ...
     where, params, ctes, rank = _where(query)
     matched = f"SELECT l.rowid FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
     with_matched = f"{ctes}{', ' if ctes else 'WITH '}matched AS ({matched}) "
+    # every listing matches (a search page opened with no filter): count the tables as they are,
+    # without testing each row against a set of all of them
+    matches = "IS NOT NULL" if not where else "IN (SELECT rowid FROM matched)"
     out: Facets = {}
     for name in fields:
-        sql = _FACET_SQL[name].replace("IN matched", "IN (SELECT rowid FROM matched)")
+        sql = _FACET_SQL[name].replace("IN matched", matches)
         rows = conn.execute(
             f"{with_matched} SELECT v, count(DISTINCT r) FROM ({_aliased(sql)}) GROUP BY v", params
         ).fetchall()

@@ -12,6 +12,8 @@
 
   var COLOURS = ["#1f5f8b", "#b8451f", "#2e7d32", "#6a1b9a", "#c49000", "#00838f", "#ad1457", "#4e342e"];
 
+  function fromZero(u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; }
+
   function options(el, series, extraAxes) {
     return {
       width: Math.max(320, el.clientWidth || 640),
@@ -21,7 +23,10 @@
       scales: {
         // one point in time: a week either side, not uPlot's default span of years
         x: { time: true, range: function (u, min, max) { return min === max ? [min - 604800, max + 604800] : [min, max]; } },
-        avail: { range: [0, 1.05] }
+        avail: { range: [0, 1.05] },
+        // counts and prices start at zero, so a change reads at its true size
+        y: { range: fromZero },
+        eur: { range: fromZero }
       }
     };
   }

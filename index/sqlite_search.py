@@ -152,10 +152,11 @@ _FACET_SQL = {
     "class": "SELECT class, listing_rowid FROM listing_substances WHERE listing_rowid IN matched",
     "market": "SELECT market, rowid FROM listings WHERE rowid IN matched",
     "vendor": "SELECT vendor, rowid FROM listings WHERE rowid IN matched AND vendor != ''",
+    # (`+direction`: look the matches up by listing, not every listing's countries by direction)
     "ships_from": "SELECT country, listing_rowid FROM listing_countries "
-    "WHERE direction = 'from' AND listing_rowid IN matched",
+    "WHERE +direction = 'from' AND listing_rowid IN matched",
     "ships_to": "SELECT country, listing_rowid FROM listing_countries "
-    "WHERE direction = 'to' AND listing_rowid IN matched",
+    "WHERE +direction = 'to' AND listing_rowid IN matched",
     "shipping": "SELECT name, listing_rowid FROM listing_shipping WHERE listing_rowid IN matched",
 }
 
@@ -165,19 +166,27 @@ def facets(conn: sqlite3.Connection, query: ListingQuery, fields: tuple[str, ...
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; expected one of: {', '.join(FACETS)}")
     where, params, ctes, rank = _where(query)
-    matched = f"SELECT l.rowid FROM listings l {rank['join']} WHERE {' AND '.join(where) or '1=1'}"
-    with_matched = f"{ctes}{', ' if ctes else 'WITH '}matched AS ({matched}) "
-    # every listing matches (a search page opened with no filter): count the tables as they are,
-    # without testing each row against a set of all of them
-    matches = "IS NOT NULL" if not where else "IN (SELECT rowid FROM matched)"
-    out: Facets = {}
-    for name in fields:
-        sql = _FACET_SQL[name].replace("IN matched", matches)
-        rows = conn.execute(
-            f"{with_matched} SELECT v, count(DISTINCT r) FROM ({_aliased(sql)}) GROUP BY v", params
-        ).fetchall()
-        out[name] = sort_facets({str(v): int(n) for v, n in rows}, size)
-    return out
+    if not where:
+        # every listing matches (a search page opened with no filter): count the tables as they
+        # are, without testing each row against a set of all of them
+        return {name: _facet(conn, _FACET_SQL[name].replace("IN matched", "IS NOT NULL"), size)
+                for name in fields}
+    # the matches once, into a temporary table with a key: each facet then looks rows up in it
+    # (a filter joined with the full-text index costs a scan of the listings each time)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS facet_matched (id INTEGER PRIMARY KEY)")
+    try:
+        conn.execute("DELETE FROM temp.facet_matched")
+        conn.execute(f"{ctes} INSERT INTO temp.facet_matched SELECT l.rowid FROM listings l {rank['join']} "
+                     f"WHERE {' AND '.join(where)}", params)
+        return {name: _facet(conn, _FACET_SQL[name].replace("IN matched", "IN temp.facet_matched"), size)
+                for name in fields}
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.facet_matched")
+
+
+def _facet(conn: sqlite3.Connection, sql: str, size: int) -> list[tuple[str, int]]:
+    rows = conn.execute(f"SELECT v, count(DISTINCT r) FROM ({_aliased(sql)}) GROUP BY v").fetchall()
+    return sort_facets({str(v): int(n) for v, n in rows}, size)
 
 
 def _aliased(sql: str) -> str:

@@ -226,6 +226,14 @@ class Settings(BaseModel):
         return self.config_dir / "markets"
 
     @property
+    def platforms_dir(self) -> Path:
+        return self.config_dir / "platforms"
+
+    @property
+    def legal_dir(self) -> Path:
+        return self.config_dir / "legal"
+
+    @property
     def rates_file(self) -> Path:
         return self.config_dir / "rates.yaml"
 

@@ -134,17 +134,30 @@ def load_library(folder: Path) -> dict[str, LegalFile]:
     return library
 
 
+def select(
+    library: dict[str, LegalFile], folder: Path, *, country: str | None = None,
+    substance_class: str | None = None,
+) -> list[tuple[LegalFile, LegalBasis]]:
+    """(file, entry) pairs: with `country`, its entries then eu.yaml's; else every file's; with
+    `substance_class`, only the entries covering it. UsageError for an unknown class or country."""
+    if substance_class is not None and substance_class not in CLASSES:
+        raise UsageError(f"unknown substance class {substance_class!r}: expected one of {', '.join(CLASSES)}")
+    if country is not None and country.upper() not in library:
+        have = ", ".join(sorted(library)) or "none"
+        raise UsageError(f"no legal-basis file for country {country!r} in {folder} (have: {have}); "
+                         f"to add one see docs/referrals.md")
+    codes = [country.upper(), "EU"] if country else sorted(library)
+    rows = [(library[code], entry) for code in dict.fromkeys(codes) if code in library
+            for entry in library[code].entries]
+    if substance_class is not None:
+        rows = [(file, entry) for file, entry in rows if entry.covers(substance_class)]
+    return rows
+
+
 def legal_basis(substance_class: str, country: str, folder: Path) -> list[LegalBasis]:
     """The provisions for offering `substance_class` in `country`: the national ones, then the EU's and
     the international ones (eu.yaml). `country` `EU` gives those alone."""
-    if substance_class not in CLASSES:
+    if substance_class not in CLASSES:  # before reading the files: a typo needs no config to report
         raise UsageError(f"unknown substance class {substance_class!r}: expected one of {', '.join(CLASSES)}")
     library = load_library(folder)
-    country = country.upper()
-    if country not in library:
-        have = ", ".join(sorted(library)) or "none"
-        raise UsageError(f"no legal-basis file for {country!r} in {folder} (have: {have}); "
-                         f"to add one see docs/referrals.md")
-    national = [] if country == "EU" else library[country].entries
-    eu = library["EU"].entries if "EU" in library else []
-    return [entry for entry in (*national, *eu) if entry.covers(substance_class)]
+    return [entry for _, entry in select(library, folder, country=country, substance_class=substance_class)]

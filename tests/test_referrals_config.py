@@ -151,11 +151,13 @@ def test_platform_id_must_match_file_and_unknown_fields_are_errors(config_dir: P
         (lambda e: e.pop("source"), "entries.0.source", "Field required"),
         (lambda e: e.update(source="ftp://gesetze-im-internet.de/btmg"), "entries.0.source", "https://"),
         (lambda e: e.update(classes=["stimulants"]), "entries.0.classes", "unknown class 'stimulants'"),
+        (lambda e: e.update(classes="all"), "entries.0.classes", "expected a list of substance classes"),
         (lambda e: e.update(jurisdiction="Germany"), "entries.0.jurisdiction", "ISO 3166-1 alpha-2"),
         (lambda e: e.update(jurisdiction="NL"), "entries.0.jurisdiction", "expected DE (the file name)"),
         (lambda e: e.update(article=None, note=None), "entries.0", "a `note` must say why"),
     ],
-    ids=["missing-source", "bad-url", "unknown-class", "bad-country", "wrong-country", "article-no-note"],
+    ids=["missing-source", "bad-url", "unknown-class", "classes-not-a-list", "bad-country", "wrong-country",
+         "article-no-note"],
 )
 def test_malformed_legal_entry_names_file_and_field(config_dir: Path, change, field: str, expected: str):
     path = config_dir / "legal" / "de.yaml"

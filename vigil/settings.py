@@ -43,7 +43,7 @@ class Settings(BaseModel):
 
     config_dir: Path = Field(
         default=PROJECT_ROOT / "config",
-        description="folder with markets/, rates.yaml and the optional vigil.yaml",
+        description="folder with markets/, platforms/, legal/, rates.yaml and the optional vigil.yaml",
     )
     data_dir: Path = Field(default=Path("data"), description="the index and the evidence")
     secrets_file: Path = Field(

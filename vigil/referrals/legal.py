@@ -53,6 +53,13 @@ class LegalBasis(Strict):
     in_force_since: dt.date | None = None
     note: str | None = None
 
+    @field_validator("classes", mode="before")
+    @classmethod
+    def _shape(cls, value: object) -> object:
+        if value == "all controlled" or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return value
+        raise ValueError(f"{value!r}: expected a list of substance classes or `all controlled`")
+
     @field_validator("classes")
     @classmethod
     def _known(cls, value: list[str] | str) -> list[str] | str:

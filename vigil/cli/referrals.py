@@ -69,7 +69,7 @@ def list_legal(
     """List legal bases. With --country and --class: what makes offering that class illegal there,
     national provisions first. The library is a starting point for legal counsel, not legal advice."""
     from vigil.referrals.files import ReferralConfigError
-    from vigil.referrals.legal import load_library, select
+    from vigil.referrals.legal import CLASSES, load_library, select
     from vigil.services.errors import UsageError
 
     folder = settings(config_dir=config_dir).legal_dir
@@ -77,8 +77,9 @@ def list_legal(
         rows = select(load_library(folder), folder, country=country, substance_class=substance_class)
     except ReferralConfigError as exc:
         fail(str(exc), exit_codes.USAGE)
-    except UsageError as exc:
-        fail(f"{'--class' if 'class' in str(exc) else '--country'}: {exc}", exit_codes.USAGE)
+    except UsageError as exc:  # an unknown class is checked first
+        option = "--country" if substance_class is None or substance_class in CLASSES else "--class"
+        fail(f"{option}: {exc}", exit_codes.USAGE)
     if format is Format.json:
         print_json([{**entry.model_dump(mode="json"), "reviewed": file.model_dump(mode="json")["reviewed"]}
                     for file, entry in rows])

@@ -43,7 +43,7 @@ class Settings(BaseModel):
 
     config_dir: Path = Field(
         default=PROJECT_ROOT / "config",
-        description="folder with markets/, rates.yaml and the optional vigil.yaml",
+        description="folder with markets/, platforms/, legal/, rates.yaml and the optional vigil.yaml",
     )
     data_dir: Path = Field(default=Path("data"), description="the index and the evidence")
     secrets_file: Path = Field(
@@ -224,6 +224,14 @@ class Settings(BaseModel):
     @property
     def markets_dir(self) -> Path:
         return self.config_dir / "markets"
+
+    @property
+    def platforms_dir(self) -> Path:
+        return self.config_dir / "platforms"
+
+    @property
+    def legal_dir(self) -> Path:
+        return self.config_dir / "legal"
 
     @property
     def rates_file(self) -> Path:

@@ -22,7 +22,7 @@ ConfigDirOption = Annotated[
     Path | None,
     typer.Option(
         "--config-dir",
-        help="Folder with markets/, rates.yaml and vigil.yaml (env VIGIL_CONFIG_DIR).",
+        help="Folder with markets/, platforms/, legal/, rates.yaml and vigil.yaml (env VIGIL_CONFIG_DIR).",
     ),
 ]
 LogLevelOption = Annotated[

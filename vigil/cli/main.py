@@ -29,6 +29,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "vigil.cli.crawl",
     "vigil.cli.markets",
+    "vigil.cli.referrals",
     "vigil.cli.search",
     "vigil.cli.listing",
     "vigil.cli.vendor",

@@ -58,21 +58,36 @@ def validate(
     files: Annotated[list[str] | None, typer.Argument(help="Config files (default: every market).")] = None,
     config_dir: ConfigDirOption = None,
 ) -> None:
-    """Check market configs; each problem names the file, the field and what is expected."""
-    folder = settings(config_dir=config_dir).markets_dir
+    """Check market configs; each problem names the file, the field and what is expected.
+
+    A market's `platform` must name a file in config/platforms/ (the registry is checked too)."""
+    from vigil.referrals.files import ReferralConfigError
+    from vigil.referrals.platforms import load_platforms, market_platform_error
+
+    config = settings(config_dir=config_dir)
+    folder = config.markets_dir
     targets = [Path(f) for f in files] if files else market_files(folder)
     if not targets:
         typer.echo(f"no market configs in {folder}", err=True)
         raise typer.Exit(exit_codes.USAGE)
     bad = 0
+    try:
+        platforms = load_platforms(config.platforms_dir)
+    except ReferralConfigError as exc:
+        bad, platforms = 1, None
+        typer.echo(str(exc), err=True)
     for path in targets:
         try:
-            config = load_market_file(path)
+            market = load_market_file(path)
         except ConfigError as exc:
             bad += 1
             typer.echo(str(exc), err=True)
             continue
-        typer.echo(f"ok  {path}  ({config.name}, {config.kind}, {config.render})")
+        if platforms is not None and (error := market_platform_error(market, path, platforms)):
+            bad += 1
+            typer.echo(str(error), err=True)
+            continue
+        typer.echo(f"ok  {path}  ({market.name}, {market.kind}, {market.render})")
     raise typer.Exit(exit_codes.USAGE if bad else exit_codes.OK)
 
 

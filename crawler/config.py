@@ -78,10 +78,11 @@ class ConfigError(Exception):
     """A market config that cannot be used; the message names the file, the field and what is
     expected."""
 
-    def __init__(self, path: Path | str, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]],
+                 kind: str = "market config") -> None:
         self.path = Path(path)
         self.problems = problems
-        lines = [f"{self.path}: invalid market config"]
+        lines = [f"{self.path}: invalid {kind}"]
         lines += [f"  {where}: {what}" for where, what in problems]
         super().__init__("\n".join(lines))
 
@@ -285,8 +286,8 @@ def parse_market(data: Any, source: Path | str) -> MarketConfig:
         raise ConfigError(source, _describe(exc.errors())) from None
 
 
-def _read_yaml(path: Path) -> Any:
-    """The YAML document in a market file: every way reading it can fail is a ConfigError."""
+def read_yaml(path: Path) -> Any:
+    """The YAML document in a config file: every way reading it can fail is a ConfigError."""
     if path.is_dir():
         raise ConfigError(path, [("(file)", "is a directory; expected a YAML file")])
     try:
@@ -321,7 +322,7 @@ def _read_yaml(path: Path) -> Any:
 
 def load_market_file(path: Path) -> MarketConfig:
     """One market config; any problem, from reading the file to a selector, is a ConfigError."""
-    config = parse_market(_read_yaml(path), path)
+    config = parse_market(read_yaml(path), path)
     if config.id != path.stem:
         raise ConfigError(path, [("id", f"must match the file name ({path.stem!r})")])
     return config

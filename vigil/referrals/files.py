@@ -7,19 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from crawler.config import ConfigError as _MarketFileError
-from crawler.config import _read_yaml
+from crawler.config import ConfigError
+from crawler.config import read_yaml as read_config_yaml
 
 
-class ReferralConfigError(Exception):
-    """A platform or legal-basis file that cannot be used (exit 2 in the CLI)."""
-
-    def __init__(self, path: Path | str, problems: list[tuple[str, str]], kind: str) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        lines = [f"{self.path}: invalid {kind}"]
-        lines += [f"  {where}: {what}" for where, what in problems]
-        super().__init__("\n".join(lines))
+class ReferralConfigError(ConfigError):
+    """A platform or legal-basis file that cannot be used (exit 2 in the CLI); the message names
+    the file, the field and what is expected, as a market config's does."""
 
 
 class Strict(BaseModel):
@@ -31,8 +25,8 @@ class Strict(BaseModel):
 def read_yaml(path: Path, kind: str) -> Any:
     """The YAML document in `path`; unreadable, non-UTF-8 or malformed files are errors."""
     try:
-        return _read_yaml(path)
-    except _MarketFileError as exc:
+        return read_config_yaml(path)
+    except ConfigError as exc:
         raise ReferralConfigError(path, exc.problems, kind) from None
 
 
